@@ -1,0 +1,60 @@
+"""The location registry: add or update Wi-Fi locations and read them back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, col, select
+
+from captive_portal.models import WifiLocation
+from catalog.errors import NotFound
+from catalog.models import utcnow
+from catalog.schemas import RequiredLangText, RuianIri, Slug, parse_input
+
+LOCATION_KINDS = ("railway_station", "bus_terminal", "library", "square", "tourist_info",
+                  "museum")
+
+
+class LocationInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    slug: Slug
+    name: RequiredLangText
+    kind: Annotated[str, Field(pattern="^(" + "|".join(LOCATION_KINDS) + ")$")]
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    municipality: RuianIri | None = None
+    stop_ids: list[str] = Field(default_factory=list)
+    welcome: RequiredLangText | None = None
+
+
+def upsert_location(session: Session, data: LocationInput | Mapping[str, Any]) -> WifiLocation:
+    """Create the location ``data.slug`` or update it in place."""
+    location_in = parse_input(LocationInput, data)
+    values = location_in.model_dump(exclude={"slug"})
+    values["welcome"] = values["welcome"] or {}
+    location = session.exec(select(WifiLocation).where(
+        WifiLocation.slug == location_in.slug)).first()
+    if location is None:
+        location = WifiLocation(slug=location_in.slug, **values)
+        session.add(location)
+    else:
+        for name, value in values.items():
+            setattr(location, name, value)
+        location.updated_at = utcnow()
+    session.flush()
+    return location
+
+
+def list_locations(session: Session) -> Sequence[WifiLocation]:
+    """Every location, in a stable order."""
+    return session.exec(select(WifiLocation).order_by(col(WifiLocation.slug))).all()
+
+
+def get_location(session: Session, slug: str) -> WifiLocation:
+    location = session.exec(select(WifiLocation).where(WifiLocation.slug == slug)).first()
+    if location is None:
+        raise NotFound("location", slug)
+    return location

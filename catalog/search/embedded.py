@@ -1,0 +1,255 @@
+"""The embedded search backend: an SQLite FTS5 index in its own file, no service to run.
+
+Diacritics are folded on both sides by FTS5's ``unicode61 remove_diacritics 2`` tokenizer, so
+"nadrazi" finds "nádraží" and back. One writer at a time is enforced with an exclusive ``flock``
+on a lock file beside the index; readers use WAL snapshots and never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from catalog.search.base import (
+    MARK_END,
+    MARK_START,
+    FacetCount,
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+    Sort,
+)
+
+SCHEMA_VERSION = "1"
+MAX_TERMS = 16
+MAX_TERM_LENGTH = 64
+# Column weights for bm25: title, keywords, body.
+WEIGHTS = (10.0, 4.0, 1.0)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs(
+    rowid INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sort_title TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_kind_modified ON docs(kind, modified);
+CREATE INDEX IF NOT EXISTS docs_sort_title ON docs(sort_title);
+CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
+    title, keywords, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS doc_facets(
+    doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (facet, value, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets(doc);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '{SCHEMA_VERSION}');
+"""
+
+
+def fts_expression(text: str) -> str | None:
+    """The FTS5 MATCH expression for a user's query: every word quoted (so no FTS operator,
+    bracket or quote of the user's reaches the engine) and matched as a prefix; None when the
+    query has no words."""
+    words = [word[:MAX_TERM_LENGTH] for word in _WORD.findall(text)][:MAX_TERMS]
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+class SqliteFtsIndex:
+    """``SearchIndex`` on an SQLite FTS5 file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    # -- connections --------------------------------------------------------------------
+
+    def _connect(self, *, write: bool) -> sqlite3.Connection:
+        if write:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_SCHEMA)
+            return conn
+        if not self.path.exists():
+            raise SearchUnavailable(f"the search index {self.path} has not been built yet")
+        try:
+            # Not mode=ro: a read-only handle cannot recreate the WAL index (-shm) after the
+            # last writer closed, and readers must not depend on a writer being open.
+            conn = sqlite3.connect(self.path, timeout=10)
+            conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"the search index {self.path} cannot be read: {exc}") from exc
+        return conn
+
+    @contextmanager
+    def writer(self, *, wait: bool) -> Iterator[bool]:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def upsert(self, documents: Sequence[SearchDocument]) -> None:
+        if not documents:
+            return
+        conn = self._connect(write=True)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for doc in documents:
+                self._delete_key(conn, doc.key)
+                payload = json.dumps({
+                    "url_key": doc.url_key, "title": doc.title,
+                    "description": doc.description, "facets": doc.facets,
+                }, ensure_ascii=False)
+                cursor = conn.execute(
+                    "INSERT INTO docs(key, kind, version, sort_title, modified, payload)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (doc.key, doc.kind, doc.version, doc.sort_title, doc.modified, payload))
+                rowid = cursor.lastrowid
+                conn.execute(
+                    "INSERT INTO docs_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
+                    (rowid, " ".join(doc.title.values()), " ".join(doc.keywords),
+                     " ".join([*doc.description.values(), doc.text])))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO doc_facets(doc, facet, value) VALUES (?, ?, ?)",
+                    [(rowid, facet, value) for facet, values in doc.facets.items()
+                     for value in values])
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _delete_key(conn: sqlite3.Connection, key: str) -> None:
+        row = conn.execute("SELECT rowid FROM docs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return
+        conn.execute("DELETE FROM docs_fts WHERE rowid = ?", row)
+        conn.execute("DELETE FROM doc_facets WHERE doc = ?", row)
+        conn.execute("DELETE FROM docs WHERE rowid = ?", row)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        conn = self._connect(write=True)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for key in keys:
+                self._delete_key(conn, key)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def clear(self) -> None:
+        conn = self._connect(write=True)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM docs_fts")
+            conn.execute("DELETE FROM doc_facets")
+            conn.execute("DELETE FROM docs")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    # -- reads --------------------------------------------------------------------------
+
+    def ping(self) -> None:
+        self._connect(write=False).close()
+
+    def versions(self) -> Iterator[tuple[str, str]]:
+        conn = self._connect(write=False)
+        try:
+            yield from conn.execute("SELECT key, version FROM docs ORDER BY key")
+        finally:
+            conn.close()
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        conn = self._connect(write=False)
+        try:
+            return self._search(conn, query)
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search failed: {exc}") from exc
+        finally:
+            conn.close()
+
+    def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
+        conn.execute("CREATE TEMP TABLE matched(doc INTEGER PRIMARY KEY, kind TEXT, score REAL)")
+        expression = fts_expression(query.text)
+        conditions: list[str] = []
+        params: list[object] = []
+        for facet, values in sorted(query.filters.items()):
+            if not values:
+                continue
+            marks = ", ".join("?" for _ in values)
+            conditions.append(
+                f"d.rowid IN (SELECT doc FROM doc_facets WHERE facet = ? AND value IN ({marks}))")
+            params.extend([facet, *values])
+        where = " AND ".join(conditions) or "1"
+        if expression is None:
+            conn.execute(f"INSERT INTO matched SELECT d.rowid, d.kind, 0 FROM docs d WHERE {where}",
+                         params)
+        else:
+            conn.execute(
+                "INSERT INTO matched SELECT d.rowid, d.kind, bm25(docs_fts, ?, ?, ?)"
+                f" FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid"
+                f" WHERE docs_fts MATCH ? AND {where}",
+                [*WEIGHTS, expression, *params])
+        kind_counts = dict(conn.execute("SELECT kind, count(*) FROM matched GROUP BY kind"))
+        if query.kinds:
+            marks = ", ".join("?" for _ in query.kinds)
+            conn.execute(f"DELETE FROM matched WHERE kind NOT IN ({marks})", query.kinds)
+        total = conn.execute("SELECT count(*) FROM matched").fetchone()[0]
+        order = {
+            Sort.RELEVANCE: "m.score, d.modified DESC" if expression else "d.modified DESC",
+            Sort.NEWEST: "d.modified DESC, m.score",
+            Sort.TITLE: "d.sort_title",
+        }[query.sort]
+        snippet = (f"snippet(docs_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
+                   if expression else "''")
+        rows = conn.execute(
+            f"SELECT d.kind, d.key, d.payload, {snippet} FROM matched m"
+            " JOIN docs d ON d.rowid = m.doc"
+            + (" JOIN docs_fts ON docs_fts.rowid = m.doc AND docs_fts MATCH ?"
+               if expression else "")
+            + f" ORDER BY {order}, d.rowid LIMIT ? OFFSET ?",
+            [*([expression] if expression else []), query.limit, query.offset]).fetchall()
+        hits = []
+        for kind, key, payload_json, snip in rows:
+            payload = json.loads(payload_json)
+            hits.append(Hit(kind=kind, id=int(key.split(":", 1)[1]), url_key=payload["url_key"],
+                            title=payload["title"], description=payload["description"],
+                            snippet=snip, facets=payload["facets"]))
+        facets: dict[str, list[FacetCount]] = {}
+        for facet in query.facets:
+            counts = conn.execute(
+                "SELECT f.value, count(*) AS n FROM doc_facets f JOIN matched m ON m.doc = f.doc"
+                " WHERE f.facet = ? GROUP BY f.value ORDER BY n DESC, f.value LIMIT 50", (facet,))
+            facets[facet] = [FacetCount(value, count) for value, count in counts]
+        return SearchResult(total=total, hits=hits, facets=facets, kind_counts=kind_counts)

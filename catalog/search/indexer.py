@@ -1,0 +1,180 @@
+"""Feeding the search index from the catalog: drain the outbox, rebuild, check for drift.
+
+Only the holder of the index's writer role changes the index. Draining is idempotent: a crash
+between writing the index and deleting the outbox rows only makes the next drain redo them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col, select
+
+from catalog.models import (
+    Agent,
+    CollectionObject,
+    Dataset,
+    Distribution,
+    RecordState,
+    SearchOutbox,
+)
+from catalog.search.base import SearchDocument, SearchIndex
+from catalog.search.documents import dataset_document, object_document
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def _dataset_documents(session: Session, ids: list[int]) -> Iterator[SearchDocument]:
+    datasets = session.exec(select(Dataset).where(col(Dataset.id).in_(ids),
+                                                  Dataset.state == RecordState.PUBLISHED)).all()
+    if not datasets:
+        return
+    agent_ids = {d.publisher_id for d in datasets}
+    agents = {a.id: a for a in session.exec(select(Agent).where(col(Agent.id).in_(agent_ids)))}
+    distributions: dict[int, list[Distribution]] = {}
+    for dist in session.exec(select(Distribution).where(col(Distribution.dataset_id).in_(
+            [d.id for d in datasets])).order_by(col(Distribution.position))):
+        distributions.setdefault(dist.dataset_id, []).append(dist)
+    for dataset in datasets:
+        yield dataset_document(dataset, agents[dataset.publisher_id],
+                               distributions.get(dataset.id or 0, []))
+
+
+def _object_documents(session: Session, ids: list[int]) -> Iterator[SearchDocument]:
+    objects = session.exec(select(CollectionObject).where(
+        col(CollectionObject.id).in_(ids), CollectionObject.state == RecordState.PUBLISHED)).all()
+    if not objects:
+        return
+    agent_ids = {o.institution_id for o in objects}
+    agents = {a.id: a for a in session.exec(select(Agent).where(col(Agent.id).in_(agent_ids)))}
+    for obj in objects:
+        yield object_document(obj, agents[obj.institution_id])
+
+
+BUILDERS: dict[str, Callable[[Session, list[int]], Iterator[SearchDocument]]] = {
+    "dataset": _dataset_documents,
+    "object": _object_documents,
+}
+MODELS: dict[str, type[Dataset] | type[CollectionObject]] = {
+    "dataset": Dataset,
+    "object": CollectionObject,
+}
+
+
+def documents_for(session: Session, kind: str, ids: list[int]) -> list[SearchDocument]:
+    """The documents of the published records among ``ids`` of ``kind``."""
+    return list(BUILDERS[kind](session, ids))
+
+
+def _sync(session: Session, index: SearchIndex, kind: str, ids: list[int]) -> None:
+    docs = documents_for(session, kind, ids)
+    present = {doc.id for doc in docs}
+    index.upsert(docs)
+    index.delete([f"{kind}:{entity_id}" for entity_id in ids if entity_id not in present])
+
+
+def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
+                 batch: int = BATCH) -> int:
+    """Apply queued changes to the index; returns how many outbox rows were applied (0 when
+    another process holds the writer role and ``wait`` is off)."""
+    applied = 0
+    with index.writer(wait=wait) as acquired:
+        if not acquired:
+            return 0
+        while True:
+            with Session(engine) as session:
+                rows = session.exec(select(SearchOutbox).order_by(col(SearchOutbox.id))
+                                    .limit(batch)).all()
+                if not rows:
+                    break
+                by_kind: dict[str, set[int]] = {}
+                for row in rows:
+                    by_kind.setdefault(row.kind, set()).add(row.entity_id)
+                for kind, ids in by_kind.items():
+                    if kind in BUILDERS:
+                        _sync(session, index, kind, sorted(ids))
+                    else:
+                        log.warning("outbox rows of unknown kind %r skipped", kind)
+                session.execute(delete(SearchOutbox).where(
+                    col(SearchOutbox.id).in_([row.id for row in rows])))
+                session.commit()
+                applied += len(rows)
+    return applied
+
+
+def reindex(engine: Engine, index: SearchIndex, *,
+            progress: Callable[[str, int], None] | None = None, batch: int = BATCH) -> int:
+    """Rebuild the whole index from the database, streamed in batches; returns documents
+    written. Outbox rows queued before the rebuild are cleared, since the rebuild covers them."""
+    written = 0
+    with index.writer(wait=True):
+        with Session(engine) as session:
+            last_outbox = session.exec(select(SearchOutbox.id).order_by(
+                col(SearchOutbox.id).desc())).first()
+        index.clear()
+        for kind, model in MODELS.items():
+            last_id = 0
+            while True:
+                with Session(engine) as session:
+                    ids = list(session.exec(select(model.id).where(
+                        col(model.id) > last_id, model.state == RecordState.PUBLISHED)
+                        .order_by(col(model.id)).limit(batch)))
+                    if not ids:
+                        break
+                    docs = documents_for(session, kind, [i for i in ids if i is not None])
+                index.upsert(docs)
+                written += len(docs)
+                last_id = ids[-1] or 0
+                if progress:
+                    progress(kind, written)
+        if last_outbox is not None:
+            with Session(engine) as session:
+                session.execute(delete(SearchOutbox).where(col(SearchOutbox.id) <= last_outbox))
+                session.commit()
+    return written
+
+
+@dataclass
+class DriftReport:
+    """Differences between the database's published records and the index."""
+
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def drift(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.stale)
+
+
+def check(engine: Engine, index: SearchIndex, *, batch: int = BATCH) -> DriftReport:
+    """Compare what the index holds with what it should hold, record by record."""
+    indexed = dict(index.versions())
+    report = DriftReport()
+    expected: set[str] = set()
+    with Session(engine) as session:
+        report.pending = len(session.exec(select(SearchOutbox.id)).all())
+        for kind, model in MODELS.items():
+            last_id = 0
+            while True:
+                ids = [i for i in session.exec(select(model.id).where(
+                    col(model.id) > last_id, model.state == RecordState.PUBLISHED)
+                    .order_by(col(model.id)).limit(batch)) if i is not None]
+                if not ids:
+                    break
+                for doc in documents_for(session, kind, ids):
+                    expected.add(doc.key)
+                    version = indexed.get(doc.key)
+                    if version is None:
+                        report.missing.append(doc.key)
+                    elif version != doc.version:
+                        report.stale.append(doc.key)
+                last_id = ids[-1]
+                session.expunge_all()
+    report.extra = sorted(set(indexed) - expected)
+    return report

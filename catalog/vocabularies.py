@@ -1,0 +1,172 @@
+"""Controlled vocabularies the catalog accepts: EU data themes, frequencies, file types, licences,
+Czech terms of use, record rights. Labels are English msgids marked for extraction; the portal
+translates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+    """Mark a label for translation without translating it here (the domain has no locale)."""
+    return message
+
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+THEME_BASE = EU_AUTHORITY + "data-theme/"
+FREQUENCY_BASE = EU_AUTHORITY + "frequency/"
+FILE_TYPE_BASE = EU_AUTHORITY + "file-type/"
+LICENCE_BASE = EU_AUTHORITY + "licence/"
+EUROVOC_BASE = "http://eurovoc.europa.eu/"
+RUIAN_BASE = "https://linked.cuzk.cz/resource/ruian/"
+LIBEREC_REGION_IRI = RUIAN_BASE + "vusc/78"
+TERMS_BASE = "https://data.gov.cz/podmínky-užití/"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept of a controlled vocabulary: its short code, IRI and English label (msgid)."""
+
+    code: str
+    iri: str
+    label: str
+
+
+def _terms(base: str, pairs: list[tuple[str, str]]) -> dict[str, Term]:
+    return {code: Term(code, base + code, label) for code, label in pairs}
+
+
+THEMES = _terms(
+    THEME_BASE,
+    [
+        ("AGRI", N_("Agriculture, fisheries, forestry and food")),
+        ("ECON", N_("Economy and finance")),
+        ("EDUC", N_("Education, culture and sport")),
+        ("ENER", N_("Energy")),
+        ("ENVI", N_("Environment")),
+        ("GOVE", N_("Government and public sector")),
+        ("HEAL", N_("Health")),
+        ("INTR", N_("International issues")),
+        ("JUST", N_("Justice, legal system and public safety")),
+        ("OP_DATPRO", N_("Provisional data")),
+        ("REGI", N_("Regions and cities")),
+        ("SOCI", N_("Population and society")),
+        ("TECH", N_("Science and technology")),
+        ("TRAN", N_("Transport")),
+    ],
+)
+
+FREQUENCIES = _terms(
+    FREQUENCY_BASE,
+    [
+        ("CONT", N_("continuous")),
+        ("UPDATE_CONT", N_("continuously updated")),
+        ("DAILY", N_("daily")),
+        ("WEEKLY", N_("weekly")),
+        ("MONTHLY", N_("monthly")),
+        ("QUARTERLY", N_("quarterly")),
+        ("BIANNUAL", N_("twice a year")),
+        ("ANNUAL", N_("annual")),
+        ("IRREG", N_("irregular")),
+        ("NEVER", N_("never")),
+        ("UNKNOWN", N_("unknown")),
+    ],
+)
+
+FILE_TYPES = _terms(
+    FILE_TYPE_BASE,
+    [
+        ("CSV", "CSV"),
+        ("JSON", "JSON"),
+        ("GEOJSON", "GeoJSON"),
+        ("XML", "XML"),
+        ("XLSX", "XLSX"),
+        ("XLS", "XLS"),
+        ("ODS", "ODS"),
+        ("PDF", "PDF"),
+        ("ZIP", "ZIP"),
+        ("HTML", "HTML"),
+        ("SHP", "Shapefile"),
+        ("KML", "KML"),
+        ("GML", "GML"),
+        ("GPKG", "GeoPackage"),
+        ("WMS_SRVC", "WMS"),
+        ("WFS_SRVC", "WFS"),
+        ("RDF_TURTLE", "Turtle"),
+        ("JSON_LD", "JSON-LD"),
+        ("RDF_XML", "RDF/XML"),
+        ("TXT", N_("Text")),
+    ],
+)
+
+LICENCES = {
+    term.code: term
+    for term in (
+        Term("CC-BY-4.0", LICENCE_BASE + "CC_BY_4_0", "CC BY 4.0"),
+        Term("CC-BY-SA-4.0", LICENCE_BASE + "CC_BYSA_4_0", "CC BY-SA 4.0"),
+        Term("CC0-1.0", LICENCE_BASE + "CC0", "CC0 1.0"),
+        Term("ODbL-1.0", LICENCE_BASE + "ODBL_1_0", "ODbL 1.0"),
+    )
+}
+
+# The four slots of the Czech terms of use (DCAT-AP-CZ "podmínky užití") and their allowed values.
+TERMS_AUTHOR_WORK = {
+    "none": TERMS_BASE + "neobsahuje-autorská-díla/",
+    "ccby": "https://creativecommons.org/licenses/by/4.0/",
+    "multiple": TERMS_BASE + "obsahuje-více-autorských-děl/",
+}
+TERMS_DATABASE_WORK = {
+    "none": TERMS_BASE + "není-autorskoprávně-chráněnou-databází/",
+    "ccby": "https://creativecommons.org/licenses/by/4.0/",
+}
+TERMS_SPECIAL_DB_RIGHTS = {
+    "none": TERMS_BASE + "není-chráněna-zvláštním-právem-pořizovatele-databáze/",
+    "cc0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+TERMS_PERSONAL_DATA = {
+    "no": TERMS_BASE + "neobsahuje-osobní-údaje/",
+    "yes": TERMS_BASE + "obsahuje-osobní-údaje/",
+    "unspecified": TERMS_BASE + "není-specifikováno-zda-obsahuje-osobní-údaje/",
+}
+
+# Rights statements for collection records and images (EDM accepts these).
+RIGHTS = {
+    term.code: term
+    for term in (
+        Term("CC0-1.0", "http://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0"),
+        Term("PDM", "http://creativecommons.org/publicdomain/mark/1.0/", N_("Public domain")),
+        Term("CC-BY-4.0", "http://creativecommons.org/licenses/by/4.0/", "CC BY 4.0"),
+        Term("CC-BY-SA-4.0", "http://creativecommons.org/licenses/by-sa/4.0/", "CC BY-SA 4.0"),
+        Term("InC", "http://rightsstatements.org/vocab/InC/1.0/", N_("In copyright")),
+    )
+}
+
+# Czech labels of the RÚIAN areas the demo and the editor use most (type/code → label).
+RUIAN_LABELS = {
+    "vusc/78": "Liberecký kraj",
+    "okres/3501": "okres Česká Lípa",
+    "okres/3504": "okres Jablonec nad Nisou",
+    "okres/3505": "okres Liberec",
+    "okres/3608": "okres Semily",
+    "obec/563889": "Liberec",
+    "obec/563510": "Jablonec nad Nisou",
+    "obec/561380": "Česká Lípa",
+    "obec/576964": "Semily",
+    "obec/577626": "Turnov",
+    "stat/1": "Česká republika",
+}
+
+
+def by_iri(vocabulary: dict[str, Term], iri: str) -> Term | None:
+    """The term of ``vocabulary`` whose IRI is ``iri``, or None."""
+    for term in vocabulary.values():
+        if term.iri == iri:
+            return term
+    return None
+
+
+def ruian_label(iri: str) -> str:
+    """A readable label for a RÚIAN IRI (falls back to the type and code)."""
+    key = iri.removeprefix(RUIAN_BASE)
+    return RUIAN_LABELS.get(key, key)

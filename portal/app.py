@@ -1,0 +1,39 @@
+"""The Flask app factory: it only wires settings, extensions, blueprints and error pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask
+
+from portal.config import Settings
+from portal.i18n import init_i18n
+from portal.state import KEY, build_state, close_session
+
+
+def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+    """Build a portal app from ``config`` (validated settings, a mapping of ``PORTAL_*``
+    variables, or None for the process environment)."""
+    settings = config if isinstance(config, Settings) else Settings.from_env(config)
+    logging.basicConfig(level=settings.log_level)
+    app = Flask(__name__)
+    https = settings.base_url.startswith("https://")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_TRANSLATION_DIRECTORIES=str(settings.translations_dir),
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions[KEY] = build_state(settings)
+    app.teardown_appcontext(close_session)
+    init_i18n(app)
+
+    from portal.web import register
+
+    register(app)
+    return app

@@ -1,0 +1,63 @@
+"""Per-app state (engine, search index, settings) kept in ``app.extensions`` and the request's
+database session."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from catalog.db import make_engine
+from catalog.search.base import SearchIndex
+from catalog.search.embedded import SqliteFtsIndex
+from catalog.search.indexer import drain_outbox
+from portal.config import Settings
+
+log = logging.getLogger(__name__)
+KEY = "portal"
+
+
+@dataclass
+class PortalState:
+    settings: Settings
+    engine: Engine
+    search: SearchIndex
+
+    def after_write(self) -> None:
+        """Bring the index up to date after a committed write (when configured to); a failure
+        is logged and left to ``portal search drain`` because the outbox keeps the changes."""
+        if not self.settings.drain_on_write:
+            return
+        try:
+            drain_outbox(self.engine, self.search)
+        except Exception:
+            log.exception("draining the search outbox failed; the changes stay queued")
+
+
+def build_state(settings: Settings) -> PortalState:
+    """Engines and clients for ``settings``; cheap, nothing is connected yet."""
+    engine = make_engine(settings.database_url)
+    search = SqliteFtsIndex(settings.search_path)
+    return PortalState(settings=settings, engine=engine, search=search)
+
+
+def state(app: Flask | None = None) -> PortalState:
+    found: PortalState = (app or current_app).extensions[KEY]
+    return found
+
+
+def db_session() -> Session:
+    """The request's database session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = Session(state().engine, expire_on_commit=False)
+    session: Session = g.db_session
+    return session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

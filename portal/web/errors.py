@@ -1,0 +1,48 @@
+"""Domain errors and HTTP errors mapped to pages (or JSON for API paths), in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+
+from catalog.errors import NotFound as RecordNotFound
+from catalog.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+
+def _render(status: int, title: str, detail: str) -> tuple[str | Response, int]:
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return jsonify(error=title, detail=detail), status
+    return render_template("errors/error.html", status=status, title=title,
+                           detail=detail), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(RecordNotFound)
+    def record_not_found(_exc: RecordNotFound) -> tuple[str | Response, int]:
+        return _render(404, gettext("Not found"),
+                       gettext("The page you asked for does not exist or was archived."))
+
+    @app.errorhandler(ValidationError)
+    def invalid(exc: ValidationError) -> tuple[str | Response, int]:
+        return _render(400, gettext("Invalid request"), f"{exc.field}: {exc.message}")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str | Response, int]:
+        if isinstance(exc, NotFound):
+            return _render(404, gettext("Not found"),
+                           gettext("The page you asked for does not exist or was archived."))
+        status = exc.code or 500
+        if status == 400:
+            return _render(400, gettext("Invalid request"), exc.description or "")
+        return _render(status, exc.name, exc.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[str | Response, int]:
+        log.exception("unhandled error", exc_info=exc)
+        return _render(InternalServerError.code, gettext("Something went wrong"),
+                       gettext("The error was logged. Please try again later."))

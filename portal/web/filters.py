@@ -1,0 +1,57 @@
+"""Template filters and globals: vocabulary labels, highlighted snippets, URLs of hits."""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+from flask_babel import format_date, format_decimal, gettext
+from markupsafe import Markup, escape
+
+from catalog import vocabularies as voc
+from catalog.search.base import MARK_END, MARK_START, Hit
+
+
+def highlight(snippet: str) -> Markup:
+    """Escape a snippet, then turn the index's match markers into <mark> elements."""
+    escaped = str(escape(snippet))
+    return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def term_label(iri: str | None, vocabulary_name: str) -> str:
+    vocabulary = {"theme": voc.THEMES, "frequency": voc.FREQUENCIES, "format": voc.FILE_TYPES,
+                  "licence": voc.LICENCES, "rights": voc.RIGHTS}[vocabulary_name]
+    if not iri:
+        return ""
+    term = voc.by_iri(vocabulary, iri)
+    return gettext(term.label) if term else iri
+
+
+def term_code(iri: str | None, vocabulary_name: str) -> str:
+    vocabulary = {"theme": voc.THEMES, "format": voc.FILE_TYPES}[vocabulary_name]
+    term = voc.by_iri(vocabulary, iri or "")
+    return term.code if term else ""
+
+
+def hit_url(hit: Hit) -> str:
+    if hit.kind == "dataset":
+        return url_for("datasets.detail", slug=hit.url_key)
+    return url_for("objects.detail", object_id=hit.id)
+
+
+def file_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    units = ["B", "kB", "MB", "GB", "TB"]
+    value = float(size)
+    for unit in units:
+        if value < 1000 or unit == units[-1]:
+            return f"{format_decimal(round(value, 1))} {unit}"
+        value /= 1000
+    return str(size)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(highlight=highlight, term_label=term_label, term_code=term_code,
+                                 file_size=file_size, date=format_date)
+    app.jinja_env.globals.update(hit_url=hit_url, THEMES=voc.THEMES,
+                                 ruian_label=voc.ruian_label)

@@ -1,0 +1,84 @@
+"""The search listing shared by /search, /datasets, /objects and the publisher, theme and
+institution pages: runs the query and labels facets for display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext
+
+from catalog import queries
+from catalog import vocabularies as voc
+from catalog.search.base import FacetCount, SearchQuery, SearchResult, SearchUnavailable, Sort
+from portal.i18n import local_text
+from portal.state import db_session, state
+from portal.web.params import ListingParams
+
+DATASET_FACETS = ("theme", "publisher", "format", "licence", "keyword")
+OBJECT_FACETS = ("institution", "object_type")
+
+
+@dataclass(frozen=True)
+class FacetEntry:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Listing:
+    params: ListingParams
+    result: SearchResult | None
+    facets: dict[str, list[FacetEntry]]
+    page_size: int
+    unavailable: bool
+
+    @property
+    def pages(self) -> int:
+        if self.result is None:
+            return 0
+        return max(1, -(-self.result.total // self.page_size))
+
+
+def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
+                fixed: dict[str, tuple[str, ...]] | None = None) -> Listing:
+    """Search ``kinds`` with the page's parameters plus ``fixed`` filters (a publisher page's
+    own publisher, say)."""
+    settings = state().settings
+    facet_names = (DATASET_FACETS if "dataset" in kinds else ()) + (
+        OBJECT_FACETS if "object" in kinds else ())
+    filters = {**params.filters, **(fixed or {})}
+    sort = params.sort or (Sort.RELEVANCE if params.text else Sort.NEWEST)
+    query = SearchQuery(text=params.text, kinds=(params.kind,) if params.kind else kinds,
+                        filters=filters, facets=facet_names, sort=sort,
+                        offset=(params.page - 1) * settings.page_size, limit=settings.page_size)
+    try:
+        result = state().search.search(query)
+    except SearchUnavailable:
+        return Listing(params, None, {}, settings.page_size, True)
+    return Listing(params, result, _label_facets(result.facets, filters), settings.page_size,
+                   False)
+
+
+def _label_facets(facets: dict[str, list[FacetCount]],
+                  filters: dict[str, tuple[str, ...]]) -> dict[str, list[FacetEntry]]:
+    slugs = [c.value for name in ("publisher", "institution") for c in facets.get(name, [])]
+    agents = queries.agents_by_slug(db_session(), slugs)
+
+    def label(name: str, value: str) -> str:
+        if name == "theme" and value in voc.THEMES:
+            return gettext(voc.THEMES[value].label)
+        if name == "format" and value in voc.FILE_TYPES:
+            return gettext(voc.FILE_TYPES[value].label)
+        if name == "licence" and value in voc.LICENCES:
+            return voc.LICENCES[value].label
+        if name in ("publisher", "institution") and value in agents:
+            return str(local_text(agents[value].name))
+        return value
+
+    return {
+        name: [FacetEntry(c.value, label(name, c.value), c.count,
+                          c.value in filters.get(name, ())) for c in counts]
+        for name, counts in facets.items()
+    }

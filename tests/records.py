@@ -1,0 +1,60 @@
+"""Small valid records written for the tests (the demo catalog is tested separately)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PUBLISHER = {"slug": "liberecky-kraj", "name": {"cs": "Liberecký kraj", "en": "Liberec Region"},
+             "homepage": "https://www.kraj-lbc.cz", "ico": "70891508"}
+MUSEUM = {"slug": "severoceske-muzeum", "name": {"cs": "Severočeské muzeum v Liberci"},
+          "city": "Liberec"}
+
+
+def dataset(slug: str = "odjezdy-vlaku", **changes: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "slug": slug,
+        "title": {"cs": "Odjezdy vlaků z Liberce, hlavní nádraží",
+                  "en": "Train departures from Liberec main station"},
+        "description": {"cs": "Plánované odjezdy vlaků ze stanice Liberec.",
+                        "en": "Scheduled train departures from Liberec station."},
+        "keywords": {"cs": ["vlaky", "jízdní řády"], "en": ["trains", "timetables"]},
+        "publisher": "liberecky-kraj",
+        "themes": ["TRAN"],
+        "spatial": ["https://linked.cuzk.cz/resource/ruian/obec/563889"],
+        "bbox": [15.03, 50.75, 15.07, 50.78],
+        "temporal": {"start": "2024-01-01"},
+        "frequency": "DAILY",
+        "contact": {"name": "Odbor dopravy", "email": "doprava@kraj-lbc.cz"},
+        "issued": "2024-01-05",
+        "modified": "2026-10-01",
+        "distributions": [
+            {"title": {"cs": "Odjezdy (CSV)"},
+             "access_url": "https://data.kraj-lbc.cz/odjezdy.csv",
+             "download_url": "https://data.kraj-lbc.cz/odjezdy.csv",
+             "format": "CSV", "media_type": "text/csv", "license": "CC-BY-4.0",
+             "byte_size": 52000},
+        ],
+    }
+    record.update(changes)
+    return record
+
+
+def museum_object(inventory: str = "S 1", **changes: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "institution": "severoceske-muzeum",
+        "inventory_number": inventory,
+        "accession_number": "1987/12",
+        "title": {"cs": "Secesní váza s motivem leknínů", "en": "Art Nouveau vase with lilies"},
+        "object_type": "váza",
+        "classification": ["sklo", "užité umění"],
+        "description": {"cs": "Foukaná váza z barevného skla."},
+        "materials": ["sklo"],
+        "techniques": ["foukání", "malba"],
+        "measurements": [{"type": "výška", "value": 24.5, "unit": "cm"}],
+        "production": {"maker": "Josef Riedel", "date": "kolem 1900", "earliest_year": 1895,
+                       "latest_year": 1905, "place": "Polubný"},
+        "subjects": ["secese"],
+        "rights": "CC0-1.0",
+    }
+    record.update(changes)
+    return record
