@@ -184,6 +184,8 @@ class SqliteFtsIndex:
         self._connect(write=False).close()
 
     def versions(self) -> Iterator[tuple[str, str]]:
+        if not self.path.exists():
+            return  # never built: it holds nothing, so every record will show as missing
         conn = self._connect(write=False)
         try:
             yield from conn.execute("SELECT key, version FROM docs ORDER BY key")
