@@ -41,7 +41,7 @@ lint: install-dev
 
 ## make messages: re-extract user-facing strings into the catalogs in translations/
 messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot .
 	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from urllib.parse import urlencode
+
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_decimal, gettext
 from markupsafe import Markup, escape
 
@@ -49,9 +51,18 @@ def file_size(size: int | None) -> str:
     return str(size)
 
 
+def page_url(**changes: object) -> str:
+    """This listing's URL with ``changes`` to its query (any change but the page itself
+    returns to page 1)."""
+    args = [(key, value) for key, value in request.args.items(multi=True)
+            if key not in changes and key != "page"]
+    args += [(key, str(value)) for key, value in changes.items() if value is not None]
+    return request.path + "?" + urlencode(args)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(highlight=highlight, term_label=term_label, term_code=term_code,
                                  file_size=file_size, date=format_date)
-    app.jinja_env.globals.update(hit_url=hit_url, THEMES=voc.THEMES,
+    app.jinja_env.globals.update(hit_url=hit_url, page_url=page_url, THEMES=voc.THEMES,
                                  ruian_label=voc.ruian_label)

@@ -1,0 +1,221 @@
+"""The first pages, on the demo catalog: what a visitor sees and what bad input gets."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalog.db import transaction
+from catalog.models import AgentKind
+from catalog.search.indexer import drain_outbox
+from catalog.services import create_dataset, upsert_agent
+from portal.state import state
+from tests.conftest import BASE_URL
+from tests.records import PUBLISHER, dataset
+
+
+class Links(HTMLParser):
+    """Collects the URLs a page links to or loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"img", "script", "iframe", "source"} and values.get("src"):
+            self.loads.append(values["src"] or "")
+        if tag == "link" and values.get("rel") == "stylesheet":
+            self.loads.append(values.get("href") or "")
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+
+
+def parse(html: str) -> Links:
+    links = Links()
+    links.feed(html)
+    return links
+
+
+def page(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:
+    response = client.get(url, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def test_healthz_reports_database_index_and_counts(demo_client: FlaskClient) -> None:
+    body = demo_client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["database"] == "ok" and body["search"] == "ok"
+    assert body["datasets"] >= 60 and body["objects"] >= 300 and body["locations"] >= 6
+
+
+def test_dataset_search_for_nadrazi_finds_titles_with_nadrazi(demo_client: FlaskClient) -> None:
+    html = page(demo_client, "/datasets?q=nadrazi")
+    titles = re.findall(r'<h3><a href="/datasets/[^"]+">([^<]+)</a></h3>', html)
+    assert titles and all("nádraží" in t for t in titles)
+    assert "Odjezdy vlaků z Liberce, hlavní nádraží" in titles
+
+
+def test_home_shows_search_themes_newest_collections_and_wifi(demo_client: FlaskClient) -> None:
+    html = page(demo_client, "/")
+    links = parse(html).links
+    assert 'role="search"' in html
+    assert "/themes/TRAN" in links
+    assert sum(1 for href in links if href.startswith("/datasets/")) >= 5
+    assert any(href.startswith("/objects/") for href in links)
+    wifi = [href for href in links if href.startswith("/wifi/") and href != "/wifi/"]
+    assert len(wifi) >= 6
+    for href in wifi:
+        assert demo_client.get(href).status_code == 200
+
+
+def test_every_page_loads_only_our_own_assets(demo_client: FlaskClient) -> None:
+    for url in ["/", "/search?q=sklo", "/datasets", "/objects", "/objects/1", "/wifi/"]:
+        loads = parse(page(demo_client, url)).loads
+        assert loads and all(src.startswith("/") and not src.startswith("//") for src in loads)
+
+
+def test_search_everything_groups_kinds_and_facets(demo_client: FlaskClient) -> None:
+    html = page(demo_client, "/search?q=liberec")
+    links = parse(html).links
+    assert any(h.startswith("/datasets/") for h in links)
+    assert any(h.startswith("/objects/") for h in links)
+    assert 'name="publisher"' in html and 'name="institution"' in html
+
+
+def test_dataset_page_shows_distributions_licence_publisher_coverage(
+        demo_client: FlaskClient) -> None:
+    href = parse(page(demo_client, "/datasets?q=nadrazi")).links
+    first = next(h for h in href if h.startswith("/datasets/") and "?" not in h)
+    html = page(demo_client, first)
+    assert 'class="badge format"' in html
+    assert "/publishers/" in html
+    assert "https://linked.cuzk.cz/resource/ruian/" in html
+    assert f"{'http://127.0.0.1:8000'}/datasets/" in html or "/datasets/" in html
+
+
+def test_facet_filter_narrows_results_and_counts(demo_client: FlaskClient) -> None:
+    all_html = page(demo_client, "/datasets")
+    tran_html = page(demo_client, "/datasets?theme=TRAN")
+    total = int(re.search(r"(\d+) ", re.search(r'class="total">([^<]+)', all_html)[1])[1])
+    tran = int(re.search(r"(\d+) ", re.search(r'class="total">([^<]+)', tran_html)[1])[1])
+    assert 0 < tran < total
+    assert 'value="TRAN" checked' in tran_html
+
+
+def test_publisher_theme_institution_and_object_pages(demo_client: FlaskClient) -> None:
+    home = parse(page(demo_client, "/datasets")).links
+    publisher = next(h for h in parse(page(demo_client, next(
+        h for h in home if h.startswith("/datasets/") and "?" not in h))).links
+        if h.startswith("/publishers/"))
+    html = page(demo_client, publisher)
+    assert "<h1>" in html and "/datasets/" in html
+    page(demo_client, "/themes/ENVI")
+    objects = parse(page(demo_client, "/objects")).links
+    obj = next(h for h in objects if re.fullmatch(r"/objects/\d+", h))
+    obj_html = page(demo_client, obj)
+    institution = next(h for h in parse(obj_html).links if h.startswith("/institutions/"))
+    assert "/objects/" in page(demo_client, institution)
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/datasets?page=abc", 400),
+    ("/datasets?page=0", 400),
+    ("/datasets?page=-1", 400),
+    ("/datasets?page=99999999999999999999", 400),
+    ("/datasets?theme=NOPE", 400),
+    ("/datasets?format=EXE", 400),
+    ("/search?sort=random", 400),
+    ("/search?kind=user", 400),
+    ("/search?q=" + "a" * 600, 400),
+    ("/themes/NOPE", 404),
+    ("/datasets/neexistuje", 404),
+    ("/objects/999999", 404),
+    ("/objects/abc", 404),
+    ("/publishers/neexistuje", 404),
+    ("/institutions/liberecky-kraj", 404),
+    ("/wifi/neexistuje", 404),
+])
+def test_invalid_values_give_a_clean_error_page(demo_client: FlaskClient, url: str,
+                                                status: int) -> None:
+    html = page(demo_client, url, status)
+    assert "<h1>" in html and "Traceback" not in html
+
+
+def test_unknown_parameters_are_ignored(demo_client: FlaskClient) -> None:
+    assert demo_client.get("/datasets?utm_source=x&foo=bar&page=1").status_code == 200
+
+
+@pytest.mark.parametrize("query", ['"', "(((", "a OR", "'; DROP TABLE dataset;--", "\x00",
+                                   "title:*", "%", "💥"])
+def test_hostile_queries_are_answered(demo_client: FlaskClient, query: str) -> None:
+    assert demo_client.get("/search", query_string={"q": query}).status_code == 200
+
+
+def test_language_switch_accept_language_and_cookie(demo_client: FlaskClient) -> None:
+    assert "<html lang=\"cs\">" in page(demo_client, "/")
+    english = demo_client.get("/?lang=en")
+    assert "<html lang=\"en\">" in english.get_data(as_text=True)
+    assert "lang=en" in english.headers["Set-Cookie"]
+    assert "<html lang=\"en\">" in page(demo_client, "/datasets"), "the cookie remembers"
+    fresh = demo_client.application.test_client()
+    assert '<html lang="en">' in page(fresh, "/", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert '<html lang="cs">' in page(fresh, "/", headers={"Accept-Language": "de"})
+
+
+def test_pages_are_translated_into_czech_and_english(demo_client: FlaskClient) -> None:
+    fresh = demo_client.application.test_client()
+    assert "Datové sady" in page(fresh, "/datasets?lang=cs")
+    assert "Datasets" in page(fresh, "/datasets?lang=en")
+
+
+def test_english_page_marks_czech_fallback_text(demo_client: FlaskClient) -> None:
+    html = page(demo_client.application.test_client(), "/objects?lang=en")
+    assert 'lang="cs"' in html or "(CS)" in html or "<h3>" in html
+
+
+def test_lang_links_cannot_be_steered_by_query_parameters(demo_client: FlaskClient) -> None:
+    html = page(demo_client, "/datasets?_external=1&_scheme=javascript&q=x")
+    assert "javascript:" not in html
+
+
+def hostile_app(app: Flask) -> FlaskClient:
+    engine = state(app).engine
+    with transaction(engine) as session:
+        upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+        create_dataset(session, dataset(description={
+            "cs": "Nádraží <img src=x onerror=alert(1)><script>alert(2)</script>"}),
+            base_url=BASE_URL)
+    drain_outbox(engine, state(app).search)
+    return app.test_client()
+
+
+def test_harvested_html_is_escaped_in_results_and_pages(app: Flask) -> None:
+    client = hostile_app(app)
+    for url in ["/search?q=nadrazi", "/datasets?q=script", "/datasets/odjezdy-vlaku"]:
+        html = page(client, url)
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html or "&lt;img" in html
+
+
+def test_iri_comes_from_the_configured_base_not_the_request_host(app: Flask) -> None:
+    client = hostile_app(app)
+    html = page(client, "/datasets/odjezdy-vlaku", headers={"Host": "evil.example"})
+    assert f"{BASE_URL}/datasets/odjezdy-vlaku" in html
+    assert "evil.example/datasets" not in html
+
+
+def test_missing_search_index_gives_a_notice_not_an_error(app: Flask) -> None:
+    client = app.test_client()
+    search_path: Path = state(app).settings.search_path
+    assert not search_path.exists()
+    html = page(client, "/datasets?q=nadrazi")
+    assert 'class="notice"' in html
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "degraded"
