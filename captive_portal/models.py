@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
-from catalog.models import utcnow
+from catalog.models import timestamp_field
 
 
 class WifiLocation(SQLModel, table=True):
@@ -25,5 +25,5 @@ class WifiLocation(SQLModel, table=True):
     municipality: str | None = Field(default=None, max_length=300)
     stop_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     welcome: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()

@@ -39,7 +39,8 @@ def _json(**kwargs: Any) -> Any:
     return Field(sa_column=Column(JSON, nullable=False), **kwargs)
 
 
-def _timestamp() -> Any:
+def timestamp_field() -> Any:
+    """A naive-UTC timestamp column set on creation (see ``utcnow``)."""
     return Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))
 
 
@@ -56,8 +57,8 @@ class Agent(SQLModel, table=True):
     ico: str | None = Field(default=None, max_length=20)
     city: str | None = Field(default=None, max_length=120)
     source_id: str | None = Field(default=None, max_length=500, unique=True)
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class Catalog(SQLModel, table=True):
@@ -70,7 +71,7 @@ class Catalog(SQLModel, table=True):
     homepage: str | None = Field(default=None, max_length=500)
     publisher_id: int | None = Field(default=None, foreign_key="agent.id")
     is_local: bool = Field(default=False)
-    modified: datetime = _timestamp()
+    modified: datetime = timestamp_field()
 
 
 class ContactPoint(SQLModel, table=True):
@@ -97,8 +98,8 @@ class DatasetSeries(SQLModel, table=True):
     description: LangText = _json(default_factory=dict)
     publisher_id: int | None = Field(default=None, foreign_key="agent.id")
     frequency: str | None = Field(default=None, max_length=300)
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class Dataset(SQLModel, table=True):
@@ -133,8 +134,8 @@ class Dataset(SQLModel, table=True):
     modified: date | None = None
     source_id: str | None = Field(default=None, max_length=500, unique=True)
     source_hash: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class DataService(SQLModel, table=True):
@@ -152,8 +153,8 @@ class DataService(SQLModel, table=True):
     endpoint_description: str | None = Field(default=None, max_length=1000)
     publisher_id: int | None = Field(default=None, foreign_key="agent.id")
     license: str | None = Field(default=None, max_length=300)
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class DataServiceDataset(SQLModel, table=True):
@@ -223,8 +224,8 @@ class CollectionObject(SQLModel, table=True):
     europeana_url: str | None = Field(default=None, max_length=1000)
     source_id: str | None = Field(default=None, max_length=500, unique=True)
     source_hash: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class SearchOutbox(SQLModel, table=True):
@@ -235,4 +236,4 @@ class SearchOutbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
     entity_id: int
-    created_at: datetime = _timestamp()
+    created_at: datetime = timestamp_field()

@@ -127,9 +127,12 @@ def search_check() -> None:
 def serve(host: str, port: int) -> None:
     """Serve the portal with the development server (production: gunicorn, see README)."""
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     click.echo(f"Serving the portal on http://{host}:{port}/  (Ctrl+C stops it)")
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # Not app.run(): Flask ignores it inside a CLI command.
+    run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
+               threaded=True, use_reloader=False)
 
 
 @cli.command("config")

@@ -19,7 +19,7 @@ from catalog.objects import create_object, set_object_state
 from catalog.search.base import SearchQuery
 from catalog.search.embedded import SqliteFtsIndex
 from catalog.search.indexer import check, drain_outbox, reindex
-from catalog.services import create_dataset, set_dataset_state, upsert_agent, update_dataset
+from catalog.services import create_dataset, set_dataset_state, update_dataset, upsert_agent
 from portal.app import create_app
 from portal.cli import search_check, search_drain
 from tests.conftest import BASE_URL, make_settings
@@ -77,8 +77,8 @@ def test_check_reports_missing_stale_and_extra(engine: Engine, index: SqliteFtsI
                        base_url=BASE_URL)
         create_dataset(session, dataset("treti"), base_url=BASE_URL)
     index.delete(["dataset:1"])
-    from catalog.search.documents import dataset_document  # a record the catalog lacks
     from catalog.models import Agent, Dataset
+    from catalog.search.documents import dataset_document  # a record the catalog lacks
 
     ghost = dataset_document(Dataset(id=999, slug="ghost", iri="x", publisher_id=1,
                                      title={"cs": "Duch"}, description={"cs": "-"}),

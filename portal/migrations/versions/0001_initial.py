@@ -66,8 +66,8 @@ def upgrade() -> None:
         sa.Column("municipality", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
         sa.Column("stop_ids", sa.JSON(), nullable=False),
         sa.Column("welcome", sa.JSON(), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("slug"),
     )
