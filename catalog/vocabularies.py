@@ -154,6 +154,7 @@ RUIAN_LABELS = {
     "obec/561380": "Česká Lípa",
     "obec/576964": "Semily",
     "obec/577626": "Turnov",
+    "obec/564028": "Frýdlant",
     "stat/1": "Česká republika",
 }
 

@@ -221,3 +221,20 @@ def test_missing_search_index_gives_a_notice_not_an_error(app: Flask) -> None:
     assert 'class="notice"' in html
     health = client.get("/healthz")
     assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+
+
+def test_kind_links_only_on_the_search_of_everything(demo_client: FlaskClient) -> None:
+    for url in ["/objects", "/datasets", "/objects?q=sklo"]:
+        for href in parse(page(demo_client, url)).links:
+            if "kind=" in href:
+                assert demo_client.get(href).status_code == 200, href
+    assert "kind=object" in page(demo_client, "/search?q=liberec")
+
+
+def test_measurements_are_formatted_for_the_locale(demo_client: FlaskClient) -> None:
+    links = [h for h in parse(page(demo_client, "/objects")).links
+             if re.fullmatch(r"/objects/\d+", h)]
+    pages = [page(demo_client, href) for href in links]
+    measured = [html for html in pages if re.search(r"\d cm", html)]
+    assert measured, "some demo objects have measurements"
+    assert not any(re.search(r"\d\.0 cm", html) for html in measured)

@@ -63,6 +63,7 @@ def page_url(**changes: object) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(highlight=highlight, term_label=term_label, term_code=term_code,
-                                 file_size=file_size, date=format_date)
+                                 file_size=file_size, date=format_date,
+                                 number=format_decimal)
     app.jinja_env.globals.update(hit_url=hit_url, page_url=page_url, THEMES=voc.THEMES,
                                  ruian_label=voc.ruian_label)
