@@ -12,7 +12,7 @@ COPY captive_portal captive_portal
 COPY portal portal
 COPY translations translations
 RUN pip install --no-cache-dir . \
-    && pybabel compile -q -d translations
+    && pybabel -q compile -d translations
 
 FROM python:3.11-slim AS runtime
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin portal \

@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 ## make demo: migrate the embedded catalog, load the demo data, serve on http://127.0.0.1:$(PORT)
 demo: install translations
@@ -42,7 +42,7 @@ lint: install-dev
 ## make messages: re-extract user-facing strings into the catalogs in translations/
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
