@@ -74,7 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", None, "SQLAlchemy URL of the catalog database; default: SQLite file "
             "portal.sqlite3 in the instance folder; production: postgresql+psycopg://..."),
     Setting("search_backend", "embedded", "search backend: embedded (SQLite FTS5 file, no "
-            "service)", _choice("embedded")),
+            "service) or meilisearch (a Meilisearch server)", _choice("embedded", "meilisearch")),
+    Setting("meili_url", None, "URL of the Meilisearch server (required with "
+            "PORTAL_SEARCH_BACKEND=meilisearch)", _base_url),
+    Setting("meili_api_key", None, "API key of the Meilisearch server (a secret: environment "
+            "only)"),
+    Setting("meili_index", "portal", "name of the Meilisearch index"),
     Setting("search_path", None, "file of the embedded search index; default: search.sqlite3 in "
             "the instance folder"),
     Setting("secret_key", None, "key signing cookies; required in production (at least 32 "
@@ -100,6 +105,9 @@ class Settings:
     database_url: str
     search_backend: str
     search_path: Path
+    meili_url: str | None
+    meili_api_key: str | None
+    meili_index: str
     secret_key: str
     default_locale: str
     translations_dir: Path
@@ -137,6 +145,9 @@ class Settings:
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
         values["search_path"] = Path(values["search_path"] or instance / "search.sqlite3")
+        if values["search_backend"] == "meilisearch" and not values["meili_url"]:
+            raise ConfigurationError(PREFIX + "MEILI_URL",
+                                     "is required when PORTAL_SEARCH_BACKEND=meilisearch")
         values["translations_dir"] = Path(values["translations_dir"])
         secret = values["secret_key"]
         if secret is None:

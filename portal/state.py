@@ -14,6 +14,8 @@ from catalog.db import make_engine
 from catalog.search.base import SearchIndex
 from catalog.search.embedded import SqliteFtsIndex
 from catalog.search.indexer import drain_outbox
+from catalog.search.locks import FileLock, PostgresAdvisoryLock
+from catalog.search.meili import MeilisearchIndex
 from portal.config import Settings
 
 log = logging.getLogger(__name__)
@@ -40,8 +42,21 @@ class PortalState:
 def build_state(settings: Settings) -> PortalState:
     """Engines and clients for ``settings``; cheap, nothing is connected yet."""
     engine = make_engine(settings.database_url)
-    search = SqliteFtsIndex(settings.search_path)
-    return PortalState(settings=settings, engine=engine, search=search)
+    return PortalState(settings=settings, engine=engine, search=build_search(settings, engine))
+
+
+def build_search(settings: Settings, engine: Engine) -> SearchIndex:
+    """The configured search backend. Meilisearch's writer role is a PostgreSQL advisory lock
+    when the catalog is on PostgreSQL (several hosts), else a lock file in the instance."""
+    if settings.search_backend == "meilisearch":
+        lock: PostgresAdvisoryLock | FileLock
+        if engine.dialect.name == "postgresql":
+            lock = PostgresAdvisoryLock(engine, f"portal-search-writer:{settings.meili_index}")
+        else:
+            lock = FileLock(settings.instance_path / "search-writer.lock")
+        return MeilisearchIndex(settings.meili_url or "", settings.meili_api_key,
+                                settings.meili_index, lock)
+    return SqliteFtsIndex(settings.search_path)
 
 
 def state(app: Flask | None = None) -> PortalState:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalog.search.base import SearchDocument
+from catalog.search.collation import czech_sort_key
+
 PUBLISHER = {"slug": "liberecky-kraj", "name": {"cs": "Liberecký kraj", "en": "Liberec Region"},
              "homepage": "https://www.kraj-lbc.cz", "ico": "70891508"}
 MUSEUM = {"slug": "severoceske-muzeum", "name": {"cs": "Severočeské muzeum v Liberci"},
@@ -58,3 +61,13 @@ def museum_object(inventory: str = "S 1", **changes: Any) -> dict[str, Any]:
     }
     record.update(changes)
     return record
+
+
+def search_doc(doc_id: int, title: str, *, kind: str = "dataset", description: str = "",
+               keywords: tuple[str, ...] = (), facets: dict | None = None,
+               modified: str = "2026-01-01") -> SearchDocument:
+    """A search document written directly, for tests of the index alone."""
+    return SearchDocument(kind=kind, id=doc_id, url_key=f"k{doc_id}", title={"cs": title},
+                          description={"cs": description}, keywords=list(keywords), text="",
+                          facets=facets or {}, sort_title=czech_sort_key(title),
+                          modified=modified, version=f"v{doc_id}")

@@ -56,10 +56,13 @@ def test_compose_runs_postgres_a_migration_and_the_portal() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert services["db"]["image"].startswith("postgres:")
+    assert services["meilisearch"]["image"].startswith("getmeili/meilisearch:")
     assert services["migrate"]["command"] == ["portal", "db", "upgrade"]
     web_env = services["web"]["environment"]
     assert web_env["PORTAL_ENV"] == "production"
     assert web_env["PORTAL_DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert web_env["PORTAL_SEARCH_BACKEND"] == "meilisearch"
+    assert web_env["PORTAL_MEILI_URL"] == "http://meilisearch:7700"
     assert "${PORTAL_SECRET_KEY" in web_env["PORTAL_SECRET_KEY"], "secrets come from the env"
     assert services["web"]["depends_on"]["migrate"]["condition"] == \
         "service_completed_successfully"

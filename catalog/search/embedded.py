@@ -7,12 +7,11 @@ on a lock file beside the index; readers use WAL snapshots and never wait for th
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from catalog.search.base import (
@@ -26,6 +25,7 @@ from catalog.search.base import (
     SearchUnavailable,
     Sort,
 )
+from catalog.search.locks import FileLock
 
 SCHEMA_VERSION = "1"
 MAX_TERMS = 16
@@ -97,19 +97,8 @@ class SqliteFtsIndex:
             raise SearchUnavailable(f"the search index {self.path} cannot be read: {exc}") from exc
         return conn
 
-    @contextmanager
-    def writer(self, *, wait: bool) -> Iterator[bool]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def writer(self, *, wait: bool) -> AbstractContextManager[bool]:
+        return FileLock(self.lock_path).hold(wait=wait)
 
     # -- writes -------------------------------------------------------------------------
 

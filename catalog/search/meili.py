@@ -1,0 +1,234 @@
+"""The Meilisearch backend of the search interface, on the official ``meilisearch`` client.
+
+Index settings, documents and query translation are pure functions (unit-tested without a
+server); ``MeilisearchIndex`` only moves them over HTTP. Writes wait for Meilisearch's task to
+succeed, so the outbox is emptied only after the index really has the change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import meilisearch
+from meilisearch.errors import MeilisearchError
+
+from catalog.search.base import (
+    FACETS,
+    MARK_END,
+    MARK_START,
+    FacetCount,
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+    Sort,
+)
+
+PRIMARY_KEY = "uid"
+TASK_TIMEOUT_MS = 120_000
+MAX_HITS = 100_000
+FACET_VALUES = 50
+
+
+class WriterLock(Protocol):
+    def hold(self, *, wait: bool) -> AbstractContextManager[bool]: ...
+
+
+def index_settings() -> dict[str, Any]:
+    """The index settings: searchable attributes in ranking order, filters, sorts, limits."""
+    return {
+        "searchableAttributes": ["title_text", "keywords", "body"],
+        "filterableAttributes": ["kind", *FACETS],
+        "sortableAttributes": ["sort_title", "modified"],
+        "displayedAttributes": ["*"],
+        "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+        "pagination": {"maxTotalHits": MAX_HITS},
+        "faceting": {"maxValuesPerFacet": FACET_VALUES * 2, "sortFacetValuesBy": {"*": "count"}},
+        "typoTolerance": {"enabled": True,
+                          "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
+    }
+
+
+def document_uid(key: str) -> str:
+    """Meilisearch ids allow letters, digits, ``-`` and ``_``: ``dataset:12`` → ``dataset-12``."""
+    return key.replace(":", "-")
+
+
+def to_document(doc: SearchDocument) -> dict[str, Any]:
+    """The Meilisearch document of ``doc``."""
+    body = " ".join([*doc.description.values(), doc.text])
+    document: dict[str, Any] = {
+        PRIMARY_KEY: document_uid(doc.key), "key": doc.key, "kind": doc.kind, "id": doc.id,
+        "url_key": doc.url_key, "title": dict(doc.title), "description": dict(doc.description),
+        "title_text": " ".join(doc.title.values()), "keywords": list(doc.keywords),
+        "body": body, "sort_title": doc.sort_title, "modified": doc.modified,
+        "version": doc.version, "facets": {k: list(v) for k, v in doc.facets.items()},
+    }
+    for facet in FACETS:
+        document[facet] = list(doc.facets.get(facet, ()))
+    return document
+
+
+def quote(value: str) -> str:
+    """A filter string literal: every value is quoted, so none can inject filter syntax."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def filter_expression(query: SearchQuery, *, with_kinds: bool) -> list[str | list[str]]:
+    """AND of facets, OR within a facet, as Meilisearch's array filter syntax."""
+    expression: list[str | list[str]] = []
+    if with_kinds and query.kinds:
+        expression.append([f"kind = {quote(kind)}" for kind in query.kinds])
+    for facet, values in sorted(query.filters.items()):
+        if facet not in FACETS:
+            raise ValueError(f"unknown facet {facet!r}")
+        if values:
+            expression.append([f"{facet} = {quote(value)}" for value in values])
+    return expression
+
+
+def search_params(query: SearchQuery) -> dict[str, Any]:
+    """The body of the search request for ``query`` (exhaustive totals: page mode)."""
+    limit = max(1, query.limit)
+    params: dict[str, Any] = {
+        "q": query.text,
+        "filter": filter_expression(query, with_kinds=True),
+        "facets": list(query.facets),
+        "hitsPerPage": limit,
+        "page": query.offset // limit + 1,
+        "attributesToHighlight": ["title_text", "body"],
+        "attributesToCrop": ["body"],
+        "cropLength": 24,
+        "cropMarker": "…",
+        "highlightPreTag": MARK_START,
+        "highlightPostTag": MARK_END,
+    }
+    if query.sort is Sort.NEWEST or (query.sort is Sort.RELEVANCE and not query.text.strip()):
+        params["sort"] = ["modified:desc"]
+    elif query.sort is Sort.TITLE:
+        params["sort"] = ["sort_title:asc"]
+    return params
+
+
+def kind_count_params(query: SearchQuery) -> dict[str, Any]:
+    """A count-only request for the per-kind totals, before the kind filter."""
+    return {"q": query.text, "filter": filter_expression(query, with_kinds=False),
+            "facets": ["kind"], "hitsPerPage": 0, "page": 1}
+
+
+def _snippet(hit: Mapping[str, Any]) -> str:
+    formatted = hit.get("_formatted") or {}
+    body = str(formatted.get("body") or "")
+    if MARK_START in body:
+        return body
+    title = str(formatted.get("title_text") or "")
+    return title if MARK_START in title else ""
+
+
+def to_result(response: Mapping[str, Any], counts: Mapping[str, Any],
+              facets: Sequence[str]) -> SearchResult:
+    """Our result from Meilisearch's responses."""
+    hits = [Hit(kind=h["kind"], id=int(h["id"]), url_key=h["url_key"], title=h["title"],
+                description=h["description"], snippet=_snippet(h), facets=h.get("facets", {}))
+            for h in response.get("hits", [])]
+    distribution = response.get("facetDistribution") or {}
+    facet_counts = {
+        facet: sorted((FacetCount(value, count) for value, count in
+                       (distribution.get(facet) or {}).items()),
+                      key=lambda c: (-c.count, c.value))[:FACET_VALUES]
+        for facet in facets
+    }
+    kinds = (counts.get("facetDistribution") or {}).get("kind") or {}
+    return SearchResult(total=int(response.get("totalHits", 0)), hits=hits,
+                        facets=facet_counts, kind_counts=dict(kinds))
+
+
+class MeilisearchIndex:
+    """``SearchIndex`` on a Meilisearch server; the writer role is ``lock`` (a PostgreSQL
+    advisory lock in production, so web workers on several hosts and CLI jobs take turns)."""
+
+    def __init__(self, url: str, api_key: str | None, index_uid: str, lock: WriterLock,
+                 *, timeout: int = 10) -> None:
+        self.client = meilisearch.Client(url, api_key, timeout=timeout)
+        self.index_uid = index_uid
+        self.lock = lock
+        self._configured = False
+
+    @property
+    def _index(self) -> Any:
+        return self.client.index(self.index_uid)
+
+    def _wait(self, task: Any) -> None:
+        result = self.client.wait_for_task(task.task_uid, timeout_in_ms=TASK_TIMEOUT_MS)
+        if result.status != "succeeded":
+            raise SearchUnavailable(f"Meilisearch task {task.task_uid} {result.status}: "
+                                    f"{result.error}")
+
+    def _call(self, action: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._index, action)(*args, **kwargs)
+        except MeilisearchError as exc:
+            raise SearchUnavailable(f"Meilisearch {action} failed: {exc}") from exc
+
+    def configure(self) -> None:
+        """Create the index with its primary key and apply ``index_settings()``."""
+        if self._configured:
+            return
+        try:
+            self._wait(self.client.create_index(self.index_uid, {"primaryKey": PRIMARY_KEY}))
+        except (MeilisearchError, SearchUnavailable):
+            pass  # it exists already
+        self._wait(self._call("update_settings", index_settings()))
+        self._configured = True
+
+    def writer(self, *, wait: bool) -> AbstractContextManager[bool]:
+        return self.lock.hold(wait=wait)
+
+    def upsert(self, documents: Sequence[SearchDocument]) -> None:
+        if documents:
+            self.configure()
+            self._wait(self._call("add_documents", [to_document(d) for d in documents],
+                                  PRIMARY_KEY))
+
+    def delete(self, keys: Sequence[str]) -> None:
+        if keys:
+            self.configure()
+            self._wait(self._call("delete_documents", [document_uid(k) for k in keys]))
+
+    def clear(self) -> None:
+        self.configure()
+        self._wait(self._call("delete_all_documents"))
+
+    def ping(self) -> None:
+        try:
+            self.client.health()
+            self._index.fetch_info()
+        except MeilisearchError as exc:
+            raise SearchUnavailable(f"Meilisearch is not answering: {exc}") from exc
+
+    def versions(self) -> Iterator[tuple[str, str]]:
+        offset = 0
+        while True:
+            page = self._call("get_documents", {"offset": offset, "limit": 1000,
+                                                "fields": ["key", "version"]})
+            results = page.results
+            for document in results:
+                item = document if isinstance(document, Mapping) else dict(document)
+                yield str(item["key"]), str(item["version"])
+            if len(results) < 1000:
+                return
+            offset += 1000
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        try:
+            responses = self.client.multi_search([
+                {"indexUid": self.index_uid, **search_params(query)},
+                {"indexUid": self.index_uid, **kind_count_params(query)},
+            ])["results"]
+        except MeilisearchError as exc:
+            raise SearchUnavailable(f"Meilisearch search failed: {exc}") from exc
+        return to_result(responses[0], responses[1], query.facets)

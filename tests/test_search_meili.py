@@ -1,0 +1,119 @@
+"""The Meilisearch backend's pure parts: index settings, documents, query translation and
+response parsing; and its PostgreSQL writer lock on a real server. (No Meilisearch server runs
+on the project's machines: the contract suite runs on it only when PORTAL_TEST_MEILI_URL is set.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from catalog.search.base import FACETS, MARK_END, MARK_START, SearchQuery, Sort
+from catalog.search.locks import PostgresAdvisoryLock
+from catalog.search.meili import (
+    MeilisearchIndex,
+    filter_expression,
+    index_settings,
+    kind_count_params,
+    search_params,
+    to_document,
+    to_result,
+)
+from portal.config import Settings
+from portal.state import build_search
+from tests.records import search_doc
+
+
+def test_settings_rank_title_then_keywords_then_body_and_declare_facets() -> None:
+    settings = index_settings()
+    assert settings["searchableAttributes"] == ["title_text", "keywords", "body"]
+    assert set(settings["filterableAttributes"]) == {"kind", *FACETS}
+    assert set(settings["sortableAttributes"]) == {"sort_title", "modified"}
+    assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 5, "twoTypos": 9}
+    assert settings["pagination"]["maxTotalHits"] >= 10_000
+
+
+def test_document_has_a_valid_primary_key_and_flat_facets() -> None:
+    document = to_document(search_doc(7, "Odjezdy vlaků", description="Z nádraží.",
+                                      facets={"theme": ["TRAN"], "format": ["CSV"]}))
+    assert document["uid"] == "dataset-7" and document["key"] == "dataset:7"
+    assert document["theme"] == ["TRAN"] and document["licence"] == []
+    assert document["title_text"] == "Odjezdy vlaků" and "Z nádraží." in document["body"]
+    json.dumps(document)  # serialisable as sent
+
+
+def test_filters_are_and_across_facets_or_within_and_quote_every_value() -> None:
+    query = SearchQuery(kinds=("dataset",), filters={
+        "theme": ("TRAN", "ENVI"), "publisher": ('kraj" OR kind = "object',)})
+    assert filter_expression(query, with_kinds=True) == [
+        ['kind = "dataset"'],
+        ['publisher = "kraj\\" OR kind = \\"object"'],
+        ['theme = "TRAN"', 'theme = "ENVI"'],
+    ]
+    assert filter_expression(query, with_kinds=False)[0] == ['publisher = "kraj\\" OR kind = '
+                                                             '\\"object"']
+
+
+def test_unknown_facet_is_refused() -> None:
+    with pytest.raises(ValueError):
+        filter_expression(SearchQuery(filters={"password": ("x",)}), with_kinds=True)
+
+
+@pytest.mark.parametrize(("query", "sort", "page"), [
+    (SearchQuery(text="nadrazi", offset=40, limit=20), None, 3),
+    (SearchQuery(text="", limit=20), ["modified:desc"], 1),
+    (SearchQuery(text="sklo", sort=Sort.NEWEST), ["modified:desc"], 1),
+    (SearchQuery(text="sklo", sort=Sort.TITLE, offset=10, limit=10), ["sort_title:asc"], 2),
+])
+def test_search_params_page_sort_and_highlight(query: SearchQuery, sort: list | None,
+                                               page: int) -> None:
+    params = search_params(query)
+    assert params.get("sort") == sort
+    assert (params["page"], params["hitsPerPage"]) == (page, query.limit)
+    assert (params["highlightPreTag"], params["highlightPostTag"]) == (MARK_START, MARK_END)
+    counts = kind_count_params(query)
+    assert counts["facets"] == ["kind"] and counts["hitsPerPage"] == 0
+
+
+def test_response_becomes_our_result() -> None:
+    response = {
+        "hits": [{"uid": "dataset-1", "key": "dataset:1", "kind": "dataset", "id": 1,
+                  "url_key": "odjezdy", "title": {"cs": "Odjezdy"}, "description": {"cs": "…"},
+                  "facets": {"theme": ["TRAN"]},
+                  "_formatted": {"title_text": "Odjezdy",
+                                 "body": f"ze stanice {MARK_START}nádraží{MARK_END} Liberec"}}],
+        "totalHits": 41, "page": 1, "hitsPerPage": 20,
+        "facetDistribution": {"theme": {"ENVI": 3, "TRAN": 38}},
+    }
+    counts = {"totalHits": 50, "facetDistribution": {"kind": {"dataset": 41, "object": 9}}}
+    result = to_result(response, counts, ("theme", "format"))
+    assert result.total == 41
+    assert result.hits[0].url_key == "odjezdy" and MARK_START in result.hits[0].snippet
+    assert [(c.value, c.count) for c in result.facets["theme"]] == [("TRAN", 38), ("ENVI", 3)]
+    assert result.facets["format"] == []
+    assert result.kind_counts == {"dataset": 41, "object": 9}
+
+
+def test_configuration_selects_meilisearch_with_a_database_lock(tmp_path) -> None:
+    settings = Settings.from_env({"PORTAL_INSTANCE_PATH": str(tmp_path),
+                                  "PORTAL_SEARCH_BACKEND": "meilisearch",
+                                  "PORTAL_MEILI_URL": "http://127.0.0.1:7700"})
+    from catalog.db import make_engine
+
+    index = build_search(settings, make_engine("postgresql+psycopg://u@127.0.0.1/x"))
+    assert isinstance(index, MeilisearchIndex)
+    assert isinstance(index.lock, PostgresAdvisoryLock)
+
+
+def test_advisory_lock_admits_one_writer(postgres_url: str) -> None:
+    from catalog.db import make_engine
+
+    engine = make_engine(postgres_url)
+    first, second = PostgresAdvisoryLock(engine, "w"), PostgresAdvisoryLock(engine, "w")
+    with first.hold(wait=False) as held:
+        assert held
+        with second.hold(wait=False) as also:
+            assert also is False
+    with second.hold(wait=False) as now:
+        assert now
+    engine.dispose()
