@@ -238,3 +238,10 @@ def test_measurements_are_formatted_for_the_locale(demo_client: FlaskClient) -> 
     measured = [html for html in pages if re.search(r"\d cm", html)]
     assert measured, "some demo objects have measurements"
     assert not any(re.search(r"\d\.0 cm", html) for html in measured)
+
+
+def test_pages_forbid_third_party_loads_by_policy(demo_client: FlaskClient) -> None:
+    response = demo_client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
