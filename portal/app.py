@@ -11,7 +11,6 @@ from portal.config import Settings
 from portal.i18n import init_i18n
 from portal.state import KEY, build_state, close_session
 
-
 # Pages load nothing from third parties (the splash page is served before the visitor is online
 # and visitors' privacy matters): the policy makes the browser enforce it.
 CONTENT_SECURITY_POLICY = (

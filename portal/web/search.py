@@ -3,6 +3,8 @@ pages, which are listings with one filter fixed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, render_template, request
 
 from catalog import queries
@@ -16,46 +18,42 @@ bp = Blueprint("search", __name__)
 ALL_KINDS = ("dataset", "object")
 
 
+def _listing(endpoint: str, kinds: tuple[str, ...], *, template: str = "search/results.html",
+             fixed: dict[str, tuple[str, ...]] | None = None, **context: Any) -> str:
+    # Only the search of everything lets the visitor narrow by kind.
+    params = parse_listing(request.args, kinds=kinds if len(kinds) > 1 else ())
+    listing = run_listing(params, kinds=kinds, fixed=fixed)
+    context.setdefault("heading", None)
+    return render_template(template, listing=listing, endpoint=endpoint, **context)
+
+
 @bp.get("/search")
 def everything() -> str:
-    params = parse_listing(request.args, kinds=ALL_KINDS)
-    listing = run_listing(params, kinds=ALL_KINDS)
-    return render_template("search/results.html", listing=listing, endpoint="search.everything",
-                           heading=None, fixed={})
+    return _listing("search.everything", ALL_KINDS)
 
 
 @bp.get("/datasets")
 def datasets() -> str:
-    params = parse_listing(request.args)
-    listing = run_listing(params, kinds=("dataset",))
-    return render_template("search/results.html", listing=listing, endpoint="search.datasets",
-                           heading=None, fixed={})
+    return _listing("search.datasets", ("dataset",))
 
 
 @bp.get("/objects")
 def objects() -> str:
-    params = parse_listing(request.args)
-    listing = run_listing(params, kinds=("object",))
-    return render_template("search/results.html", listing=listing, endpoint="search.objects",
-                           heading=None, fixed={})
+    return _listing("search.objects", ("object",))
 
 
 @bp.get("/publishers/<slug>")
 def publisher(slug: str) -> str:
     agent = queries.agent(db_session(), slug, AgentKind.PUBLISHER)
-    params = parse_listing(request.args)
-    listing = run_listing(params, kinds=("dataset",), fixed={"publisher": (slug,)})
-    return render_template("search/agent.html", agent=agent, listing=listing,
-                           endpoint="search.publisher", fixed={"slug": slug})
+    return _listing("search.publisher", ("dataset",), template="search/agent.html",
+                    fixed={"publisher": (slug,)}, agent=agent)
 
 
 @bp.get("/institutions/<slug>")
 def institution(slug: str) -> str:
     agent = queries.agent(db_session(), slug, AgentKind.INSTITUTION)
-    params = parse_listing(request.args)
-    listing = run_listing(params, kinds=("object",), fixed={"institution": (slug,)})
-    return render_template("search/agent.html", agent=agent, listing=listing,
-                           endpoint="search.institution", fixed={"slug": slug})
+    return _listing("search.institution", ("object",), template="search/agent.html",
+                    fixed={"institution": (slug,)}, agent=agent)
 
 
 @bp.get("/themes/<code>")
@@ -63,7 +61,4 @@ def theme(code: str) -> str:
     term = voc.THEMES.get(code)
     if term is None:
         abort(404)
-    params = parse_listing(request.args)
-    listing = run_listing(params, kinds=("dataset",), fixed={"theme": (code,)})
-    return render_template("search/results.html", listing=listing, endpoint="search.theme",
-                           heading=term, fixed={"code": code})
+    return _listing("search.theme", ("dataset",), fixed={"theme": (code,)}, heading=term)
