@@ -67,9 +67,13 @@ def upsert_agent(session: Session, data: AgentInput | Mapping[str, Any], *, kind
     else:
         if agent.kind != kind:
             raise ValidationError("slug", f"{agent_in.slug!r} is already a {agent.kind}")
-        for name, value in values.items():
-            setattr(agent, name, value)
-        agent.updated_at = utcnow()
+        if any(getattr(agent, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(agent, name, value)
+            agent.updated_at = utcnow()
+            session.flush()
+            # Its records' search documents carry its name: re-index them all.
+            enqueue_index(session, "agent", agent.id or 0)
     session.flush()
     return agent
 

@@ -152,3 +152,94 @@ def test_drain_skips_when_another_writer_holds_the_role(engine: Engine, index: S
         assert drain_outbox(engine, index) == 0
     assert outbox_size(engine) == 1
     assert drain_outbox(engine, index) == 1
+
+
+def test_reindex_keeps_a_change_committed_while_it_runs(engine: Engine, index: SqliteFtsIndex,
+                                                        agents: None) -> None:
+    with transaction(engine) as session:
+        create_dataset(session, dataset(), base_url=BASE_URL)
+        create_dataset(session, dataset("druhy"), base_url=BASE_URL)
+    drain_outbox(engine, index)
+    late = Session(engine)
+    update_dataset(late, "odjezdy-vlaku", dataset(title={"cs": "Pozdní změna názvu"}),
+                   base_url=BASE_URL)
+    late.flush()  # holds an outbox id, not yet committed
+    if engine.dialect.name == "postgresql":
+        # A later transaction commits first with a higher outbox id (SQLite has one writer).
+        with transaction(engine) as session:
+            update_dataset(session, "druhy", dataset("druhy", title={"cs": "Jiná změna"}),
+                           base_url=BASE_URL)
+
+    def commit_late(_kind: str, _written: int) -> None:
+        if late.in_transaction():
+            late.commit()
+
+    reindex(engine, index, progress=commit_late, batch=1)
+    late.close()
+    drain_outbox(engine, index)
+    assert check(engine, index).drift == 0
+    assert index.search(SearchQuery(text="pozdni")).total == 1
+
+
+def test_reindex_never_shows_readers_an_emptied_index(engine: Engine, index: SqliteFtsIndex,
+                                                      agents: None) -> None:
+    with transaction(engine) as session:
+        for n in range(5):
+            create_dataset(session, dataset(f"sada-{n}"), base_url=BASE_URL)
+    drain_outbox(engine, index)
+    seen: list[int] = []
+    reindex(engine, index, batch=1,
+            progress=lambda _k, _w: seen.append(index.search(SearchQuery()).total))
+    assert seen and set(seen) == {5}
+
+
+def test_renaming_a_publisher_reindexes_its_datasets(engine: Engine, index: SqliteFtsIndex,
+                                                     agents: None) -> None:
+    with transaction(engine) as session:
+        create_dataset(session, dataset(), base_url=BASE_URL)
+    drain_outbox(engine, index)
+    with transaction(engine) as session:
+        upsert_agent(session, {**PUBLISHER, "name": {"cs": "Krajský úřad Libereckého kraje"}},
+                     kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+    assert drain_outbox(engine, index) == 1
+    assert index.search(SearchQuery(text="krajsky urad")).total == 1
+    assert check(engine, index).drift == 0
+    with transaction(engine) as session:  # the same values again: nothing queued
+        upsert_agent(session, {**PUBLISHER, "name": {"cs": "Krajský úřad Libereckého kraje"}},
+                     kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+    assert outbox_size(engine) == 0
+
+
+DYING_DRAIN = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    from catalog.db import make_engine
+    from catalog.search.embedded import SqliteFtsIndex
+    from catalog.search.indexer import drain_outbox
+
+    class DiesAfterWriting(SqliteFtsIndex):
+        # A real index whose process is killed right after it wrote, before the outbox rows
+        # are deleted: a fault injected at the worst moment.
+        def delete(self, keys):
+            super().delete(keys)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    drain_outbox(make_engine({url!r}), DiesAfterWriting(Path({path!r})))
+""")
+
+
+def test_drainer_killed_after_indexing_before_dequeuing_recovers(
+        engine: Engine, index: SqliteFtsIndex, agents: None, database_url: str) -> None:
+    with transaction(engine) as session:
+        create_dataset(session, dataset(), base_url=BASE_URL)
+        create_dataset(session, dataset("koncept", state="draft"), base_url=BASE_URL)
+    root = str(Path(__file__).resolve().parent.parent)
+    killed = subprocess.run([sys.executable, "-c", DYING_DRAIN.format(
+        root=root, url=database_url, path=str(index.path))], cwd=root, timeout=60,
+        capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert outbox_size(engine) == 2, "nothing was dequeued"
+    assert index.search(SearchQuery(text="nadrazi")).total == 1, "the index was written"
+    assert drain_outbox(engine, index) == 2
+    assert check(engine, index).drift == 0 and outbox_size(engine) == 0

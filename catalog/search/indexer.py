@@ -71,10 +71,24 @@ def documents_for(session: Session, kind: str, ids: list[int]) -> list[SearchDoc
 
 
 def _sync(session: Session, index: SearchIndex, kind: str, ids: list[int]) -> None:
-    docs = documents_for(session, kind, ids)
-    present = {doc.id for doc in docs}
-    index.upsert(docs)
-    index.delete([f"{kind}:{entity_id}" for entity_id in ids if entity_id not in present])
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        docs = documents_for(session, kind, chunk)
+        present = {doc.id for doc in docs}
+        index.upsert(docs)
+        index.delete([f"{kind}:{entity_id}" for entity_id in chunk if entity_id not in present])
+
+
+def _expand_agents(session: Session, by_kind: dict[str, set[int]]) -> None:
+    """An "agent" row (a publisher or museum renamed) stands for all its records, whose
+    documents carry the agent's name."""
+    agents = by_kind.pop("agent", set())
+    if not agents:
+        return
+    by_kind.setdefault("dataset", set()).update(session.exec(select(Dataset.id).where(
+        col(Dataset.publisher_id).in_(agents))).all())
+    by_kind.setdefault("object", set()).update(session.exec(select(CollectionObject.id).where(
+        col(CollectionObject.institution_id).in_(agents))).all())
 
 
 def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
@@ -94,6 +108,7 @@ def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
                 by_kind: dict[str, set[int]] = {}
                 for row in rows:
                     by_kind.setdefault(row.kind, set()).add(row.entity_id)
+                _expand_agents(session, by_kind)
                 for kind, ids in by_kind.items():
                     if kind in BUILDERS:
                         _sync(session, index, kind, sorted(ids))
@@ -109,32 +124,38 @@ def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
 def reindex(engine: Engine, index: SearchIndex, *,
             progress: Callable[[str, int], None] | None = None, batch: int = BATCH) -> int:
     """Rebuild the whole index from the database, streamed in batches; returns documents
-    written. Outbox rows queued before the rebuild are cleared, since the rebuild covers them."""
+    written. The index is overwritten in place, never emptied first, so readers always see a
+    complete index; documents of records no longer published are removed at the end. Outbox
+    rows committed before the rebuild began are covered by it and cleared; later ones stay."""
     written = 0
     with index.writer(wait=True):
         with Session(engine) as session:
-            last_outbox = session.exec(select(SearchOutbox.id).order_by(
-                col(SearchOutbox.id).desc())).first()
-        index.clear()
+            covered = [i for i in session.exec(select(SearchOutbox.id)) if i is not None]
+        expected: set[str] = set()
         for kind, model in MODELS.items():
             last_id = 0
             while True:
                 with Session(engine) as session:
-                    ids = list(session.exec(select(model.id).where(
+                    ids = [i for i in session.exec(select(model.id).where(
                         col(model.id) > last_id, model.state == RecordState.PUBLISHED)
-                        .order_by(col(model.id)).limit(batch)))
+                        .order_by(col(model.id)).limit(batch)) if i is not None]
                     if not ids:
                         break
-                    docs = documents_for(session, kind, [i for i in ids if i is not None])
+                    docs = documents_for(session, kind, ids)
                 index.upsert(docs)
+                expected.update(doc.key for doc in docs)
                 written += len(docs)
-                last_id = ids[-1] or 0
+                last_id = ids[-1]
                 if progress:
                     progress(kind, written)
-        if last_outbox is not None:
-            with Session(engine) as session:
-                session.execute(delete(SearchOutbox).where(col(SearchOutbox.id) <= last_outbox))
-                session.commit()
+        gone = [key for key, _version in index.versions() if key not in expected]
+        for start in range(0, len(gone), batch):
+            index.delete(gone[start:start + batch])
+        with Session(engine) as session:
+            for start in range(0, len(covered), batch):
+                session.execute(delete(SearchOutbox).where(
+                    col(SearchOutbox.id).in_(covered[start:start + batch])))
+            session.commit()
     return written
 
 
