@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from captive_portal.models import WifiLocation
@@ -51,6 +52,10 @@ def upsert_location(session: Session, data: LocationInput | Mapping[str, Any]) -
 def list_locations(session: Session) -> Sequence[WifiLocation]:
     """Every location, in a stable order."""
     return session.exec(select(WifiLocation).order_by(col(WifiLocation.slug))).all()
+
+
+def count_locations(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(WifiLocation)).one()
 
 
 def get_location(session: Session, slug: str) -> WifiLocation:

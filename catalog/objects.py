@@ -61,8 +61,8 @@ def create_object(session: Session, data: ObjectInput | Mapping[str, Any], *, ba
     if duplicate is not None:
         raise ValidationError("inventory_number",
                               f"{object_in.inventory_number!r} is already registered")
-    obj = CollectionObject(iri="", institution_id=institution.id or 0, source_id=source_id,
-                           **_object_values(object_in))
+    obj = CollectionObject(iri=iris.placeholder(), institution_id=institution.id or 0,
+                           source_id=source_id, **_object_values(object_in))
     session.add(obj)
     session.flush()
     obj.iri = iris.mint(base_url, "objects", obj.id or 0)

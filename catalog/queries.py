@@ -83,7 +83,8 @@ def agents_of_kind(session: Session, kind: AgentKind) -> Sequence[Agent]:
 
 def newest_datasets(session: Session, limit: int = 6) -> Sequence[Dataset]:
     return session.exec(select(Dataset).where(Dataset.state == RecordState.PUBLISHED)
-                         .order_by(col(Dataset.modified).desc(), col(Dataset.id).desc())
+                         .order_by(col(Dataset.modified).desc().nulls_last(),
+                                   col(Dataset.id).desc())
                          .limit(limit)).all()
 
 

@@ -130,7 +130,8 @@ def _apply_distributions(session: Session, dataset: Dataset, items: list[Distrib
                 setattr(current, name, value)
             kept.add(current.id or 0)
         else:
-            distribution = Distribution(dataset_id=dataset.id or 0, iri="", **values)
+            distribution = Distribution(dataset_id=dataset.id or 0, iri=iris.placeholder(),
+                                        **values)
             session.add(distribution)
             session.flush()
             distribution.iri = iris.mint(base_url, "distributions", distribution.id or 0)

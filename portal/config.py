@@ -34,14 +34,6 @@ class Setting:
         return PREFIX + self.name.upper()
 
 
-def _bool(value: str) -> bool:
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError("must be true or false")
-
-
 def _positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -90,8 +82,6 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
-    Setting("drain_on_write", True, "apply search-index changes right after each write "
-            "(otherwise only `portal search drain` does)", _bool),
 )
 
 
@@ -113,7 +103,6 @@ class Settings:
     translations_dir: Path
     page_size: int
     log_level: str
-    drain_on_write: bool
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, get_locale
@@ -74,11 +74,18 @@ def lang_url(lang: str) -> str:
     """This page's path and query with ``lang`` set (built from the path, not from url_for, so
     no query parameter can steer URL building)."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return request.path + "?" + urlencode([*args, ("lang", lang)])
+    return own_path() + "?" + urlencode([*args, ("lang", lang)])
+
+
+def own_path() -> str:
+    """This request's path as a link that can only stay on this site: one leading slash, and
+    backslashes encoded (browsers read "/\\host" as "//host", another site)."""
+    return "/" + quote(request.path.lstrip("/\\"), safe="/")
 
 
 def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.after_request(remember_locale)
     app.jinja_env.globals.update(local_text=local_text, local_list=local_list, LOCALES=LOCALES,
-                                 lang_url=lang_url, get_locale=get_locale)
+                                 lang_url=lang_url, own_path=own_path,
+                                 get_locale=get_locale)

@@ -3,7 +3,6 @@ database session."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
@@ -13,12 +12,10 @@ from sqlmodel import Session
 from catalog.db import make_engine
 from catalog.search.base import SearchIndex
 from catalog.search.embedded import SqliteFtsIndex
-from catalog.search.indexer import drain_outbox
 from catalog.search.locks import FileLock, PostgresAdvisoryLock
 from catalog.search.meili import MeilisearchIndex
 from portal.config import Settings
 
-log = logging.getLogger(__name__)
 KEY = "portal"
 
 
@@ -27,16 +24,6 @@ class PortalState:
     settings: Settings
     engine: Engine
     search: SearchIndex
-
-    def after_write(self) -> None:
-        """Bring the index up to date after a committed write (when configured to); a failure
-        is logged and left to ``portal search drain`` because the outbox keeps the changes."""
-        if not self.settings.drain_on_write:
-            return
-        try:
-            drain_outbox(self.engine, self.search)
-        except Exception:
-            log.exception("draining the search outbox failed; the changes stay queued")
 
 
 def build_state(settings: Settings) -> PortalState:

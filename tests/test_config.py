@@ -32,7 +32,9 @@ def test_defaults_give_an_embedded_instance(tmp_path: Path) -> None:
     ({"PORTAL_PAGE_SIZE": "many"}, "PORTAL_PAGE_SIZE"),
     ({"PORTAL_PAGE_SIZE": "0"}, "PORTAL_PAGE_SIZE"),
     ({"PORTAL_SEARCH_BACKEND": "solr"}, "PORTAL_SEARCH_BACKEND"),
-    ({"PORTAL_DRAIN_ON_WRITE": "perhaps"}, "PORTAL_DRAIN_ON_WRITE"),
+    ({"PORTAL_SEARCH_BACKEND": "meilisearch"}, "PORTAL_MEILI_URL"),
+    ({"PORTAL_SEARCH_BACKEND": "meilisearch", "PORTAL_MEILI_URL": "meili:7700"},
+     "PORTAL_MEILI_URL"),
 ])
 def test_bad_configuration_stops_start_up_naming_the_variable(env: dict[str, str],
                                                                variable: str) -> None:

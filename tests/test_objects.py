@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from catalog.db import transaction
@@ -83,3 +83,19 @@ def test_upsert_and_update_keep_the_iri(engine: Engine, museum: None) -> None:
     assert stored.subjects == ["secese"]
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(CollectionObject)).one() == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_concurrent_writers_do_not_wait_on_each_other(engine: Engine, museum: None) -> None:
+    # PostgreSQL only: SQLite admits one writer at a time by design.
+    first, second = Session(engine), Session(engine)
+    try:
+        create_object(first, museum_object("A 1"), base_url=BASE_URL)
+        second.execute(text("SET lock_timeout = '2s'"))
+        create_object(second, museum_object("B 1"), base_url=BASE_URL)  # would block before
+        first.commit()
+        second.commit()
+    finally:
+        first.close()
+        second.close()
+    assert [o.inventory_number for o in objects(engine)] == ["A 1", "B 1"]

@@ -203,3 +203,15 @@ def test_local_catalog_is_created_once(engine: Engine) -> None:
     with transaction(engine) as session:
         second = ensure_local_catalog(session, "https://elsewhere.example", {"cs": "Jiný"})
     assert first.id == second.id and second.iri == f"{BASE_URL}/catalog"
+
+
+def test_newest_datasets_put_undated_ones_last_on_every_database(engine: Engine,
+                                                                 publisher: Agent) -> None:
+    from catalog.queries import newest_datasets
+
+    with transaction(engine) as session:
+        create_dataset(session, dataset("bez-data", modified=None), base_url=BASE_URL)
+        create_dataset(session, dataset("nedavny", modified="2026-11-01"), base_url=BASE_URL)
+        create_dataset(session, dataset("starsi", modified="2020-01-01"), base_url=BASE_URL)
+    with Session(engine) as session:
+        assert [d.slug for d in newest_datasets(session)] == ["nedavny", "starsi", "bez-data"]

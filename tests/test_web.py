@@ -245,3 +245,24 @@ def test_pages_forbid_third_party_loads_by_policy(demo_client: FlaskClient) -> N
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("url", [
+    "/datasets?page=%C2%B2", "/datasets?page=%D9%A3", "/objects/99999999999999999999",
+    "/objects/2147483648", "/objects/0", "/datasets/a%00b", "/publishers/a%00b",
+    "/institutions/a%00b", "/wifi/a%00b", "/datasets/%C5%BE", "/datasets?q=a%00b&theme=TR%00AN",
+])
+def test_odd_numbers_and_nul_bytes_are_clean_errors(demo_client: FlaskClient, url: str) -> None:
+    response = demo_client.get(url)
+    assert response.status_code in {200, 400, 404}
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/%5Cevil.example/x", "//evil.example/x", "/%5C%5Cevil.example"])
+def test_links_built_from_the_path_stay_on_this_site(demo_client: FlaskClient, url: str) -> None:
+    html = demo_client.get(url).get_data(as_text=True)
+    hrefs = parse(html).links + re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', html)
+    assert hrefs
+    for href in hrefs:
+        assert not href.startswith("//") and not href.startswith("/\\"), href
+        assert "evil.example" not in href or href.startswith("/%5C") or href.startswith("/evil")

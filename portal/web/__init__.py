@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import BaseConverter
 
 from portal.web import datasets, errors, filters, health, home, objects, search, wifi
 
 
+class SlugConverter(BaseConverter):
+    """A record slug in a path: anything else is a 404 before any view or query runs."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
 def register(app: Flask) -> None:
+    app.url_map.converters["slug"] = SlugConverter
     for module in (home, search, datasets, objects, wifi, health):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -10,6 +10,6 @@ from portal.state import db_session
 bp = Blueprint("datasets", __name__)
 
 
-@bp.get("/datasets/<slug>")
+@bp.get("/datasets/<slug:slug>")
 def detail(slug: str) -> str:
     return render_template("datasets/detail.html", view=queries.dataset_view(db_session(), slug))

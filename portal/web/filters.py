@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from catalog import vocabularies as voc
 from catalog.search.base import MARK_END, MARK_START, Hit
+from portal.i18n import own_path
 
 
 def highlight(snippet: str) -> Markup:
@@ -57,7 +58,7 @@ def page_url(**changes: object) -> str:
     args = [(key, value) for key, value in request.args.items(multi=True)
             if key not in changes and key != "page"]
     args += [(key, str(value)) for key, value in changes.items() if value is not None]
-    return request.path + "?" + urlencode(args)
+    return own_path() + "?" + urlencode(args)
 
 
 def register(app: Flask) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import func
-from sqlmodel import select
 
-from captive_portal.models import WifiLocation
+from captive_portal.locations import count_locations
 from catalog import queries
 from catalog.search.base import SearchUnavailable
 from portal.state import db_session, state
@@ -21,7 +19,7 @@ def healthz() -> tuple[Response, int]:
     try:
         session = db_session()
         counts = queries.published_counts(session)
-        counts["locations"] = session.exec(select(func.count()).select_from(WifiLocation)).one()
+        counts["locations"] = count_locations(session)
         body.update(counts)
         body["database"] = "ok"
     except Exception as exc:  # any database failure is reported, not raised

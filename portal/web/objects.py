@@ -10,7 +10,7 @@ from portal.state import db_session
 bp = Blueprint("objects", __name__)
 
 
-@bp.get("/objects/<int:object_id>")
+@bp.get("/objects/<int(min=1, max=2147483647):object_id>")
 def detail(object_id: int) -> str:
     return render_template("objects/detail.html",
                            view=queries.object_view(db_session(), object_id))

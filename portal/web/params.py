@@ -3,6 +3,7 @@ values of known ones are refused with a 400 that says which and why."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
@@ -42,7 +43,7 @@ def parse_listing(args: MultiDict[str, str], *, kinds: tuple[str, ...] = ()) -> 
     if len(text) > MAX_QUERY:
         raise InvalidParameter("q", f"at most {MAX_QUERY} characters")
     raw_page = args.get("page", "1")
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
+    if not re.fullmatch(r"[0-9]{1,9}", raw_page) or not 1 <= int(raw_page) <= MAX_PAGE:
         raise InvalidParameter("page", f"must be a whole number from 1 to {MAX_PAGE}")
     raw_sort = args.get("sort")
     sort = None

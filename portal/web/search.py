@@ -42,14 +42,14 @@ def objects() -> str:
     return _listing("search.objects", ("object",))
 
 
-@bp.get("/publishers/<slug>")
+@bp.get("/publishers/<slug:slug>")
 def publisher(slug: str) -> str:
     agent = queries.agent(db_session(), slug, AgentKind.PUBLISHER)
     return _listing("search.publisher", ("dataset",), template="search/agent.html",
                     fixed={"publisher": (slug,)}, agent=agent)
 
 
-@bp.get("/institutions/<slug>")
+@bp.get("/institutions/<slug:slug>")
 def institution(slug: str) -> str:
     agent = queries.agent(db_session(), slug, AgentKind.INSTITUTION)
     return _listing("search.institution", ("object",), template="search/agent.html",

@@ -15,6 +15,6 @@ def index() -> str:
     return render_template("wifi/index.html", locations=list_locations(db_session()))
 
 
-@bp.get("/wifi/<location>")
+@bp.get("/wifi/<slug:location>")
 def location(location: str) -> str:
     return render_template("wifi/location.html", location=get_location(db_session(), location))
