@@ -26,6 +26,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations
 
 ## make demo: migrate the embedded catalog, load the demo data, serve on http://127.0.0.1:$(PORT)
+## (the demo's IRIs are minted from its own address when first loaded)
+demo: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: install translations
 	$(BIN)/portal db upgrade
 	$(BIN)/portal demo load

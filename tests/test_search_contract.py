@@ -86,6 +86,16 @@ def test_facet_counts_cover_the_whole_result_not_just_the_page(filled: SearchInd
         ("CSV", 2), ("JSON", 1), ("XLSX", 1)}
 
 
+def test_facet_counts_ignore_their_own_filter_but_honour_the_others(
+        filled: SearchIndex) -> None:
+    result = filled.search(SearchQuery(kinds=("dataset",), filters={"theme": ("TRAN",)},
+                                       facets=("theme", "format")))
+    assert result.total == 2
+    # Ticking ENER as well would add one result: its count must still be offered.
+    assert {(c.value, c.count) for c in result.facets["theme"]} == {("TRAN", 2), ("ENER", 1)}
+    assert {(c.value, c.count) for c in result.facets["format"]} == {("CSV", 1), ("JSON", 1)}
+
+
 def test_filters_combine_and_within_a_facet_or(filled: SearchIndex) -> None:
     both = filled.search(SearchQuery(filters={"theme": ("TRAN",), "publisher": ("kraj",)}))
     assert titles(both) == ["Odjezdy vlaků z Liberce, hlavní nádraží"]

@@ -12,6 +12,8 @@ from catalog.search.base import FACETS, MARK_END, MARK_START, SearchQuery, Sort
 from catalog.search.locks import PostgresAdvisoryLock
 from catalog.search.meili import (
     MeilisearchIndex,
+    disjunctive_facets,
+    facet_count_params,
     filter_expression,
     index_settings,
     kind_count_params,
@@ -52,6 +54,22 @@ def test_filters_are_and_across_facets_or_within_and_quote_every_value() -> None
     ]
     assert filter_expression(query, with_kinds=False)[0] == ['publisher = "kraj\\" OR kind = '
                                                              '\\"object"']
+    assert filter_expression(query, with_kinds=True, without="theme") == [
+        ['kind = "dataset"'], ['publisher = "kraj\\" OR kind = \\"object"']]
+
+
+def test_a_backslash_cannot_escape_the_closing_quote() -> None:
+    query = SearchQuery(filters={"keyword": ("konec\\",)})
+    assert filter_expression(query, with_kinds=False) == [['keyword = "konec"']]
+
+
+def test_filtered_facets_get_their_own_count_request() -> None:
+    query = SearchQuery(text="vlak", filters={"theme": ("TRAN",), "format": ("CSV",)},
+                        facets=("theme", "publisher"))
+    assert disjunctive_facets(query) == ["theme"]
+    params = facet_count_params(query, "theme")
+    assert params["facets"] == ["theme"] and params["hitsPerPage"] == 0
+    assert params["filter"] == [['format = "CSV"']]
 
 
 def test_unknown_facet_is_refused() -> None:
@@ -86,10 +104,12 @@ def test_response_becomes_our_result() -> None:
         "facetDistribution": {"theme": {"ENVI": 3, "TRAN": 38}},
     }
     counts = {"totalHits": 50, "facetDistribution": {"kind": {"dataset": 41, "object": 9}}}
-    result = to_result(response, counts, ("theme", "format"))
+    own = {"theme": {"facetDistribution": {"theme": {"TRAN": 38, "ENVI": 12, "ECON": 4}}}}
+    result = to_result(response, counts, ("theme", "format"), own)
     assert result.total == 41
     assert result.hits[0].url_key == "odjezdy" and MARK_START in result.hits[0].snippet
-    assert [(c.value, c.count) for c in result.facets["theme"]] == [("TRAN", 38), ("ENVI", 3)]
+    assert [(c.value, c.count) for c in result.facets["theme"]] == [
+        ("TRAN", 38), ("ENVI", 12), ("ECON", 4)]
     assert result.facets["format"] == []
     assert result.kind_counts == {"dataset": 41, "object": 9}
 

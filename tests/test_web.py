@@ -133,6 +133,9 @@ def test_publisher_theme_institution_and_object_pages(demo_client: FlaskClient) 
     ("/datasets?format=EXE", 400),
     ("/search?sort=random", 400),
     ("/search?kind=user", 400),
+    ("/datasets?publisher=nikdo", 400),
+    ("/objects?institution=liberecky-kraj", 400),
+    ("/datasets?page=500", 404),
     ("/search?q=" + "a" * 600, 400),
     ("/themes/NOPE", 404),
     ("/datasets/neexistuje", 404),
@@ -150,6 +153,13 @@ def test_invalid_values_give_a_clean_error_page(demo_client: FlaskClient, url: s
 
 def test_unknown_parameters_are_ignored(demo_client: FlaskClient) -> None:
     assert demo_client.get("/datasets?utm_source=x&foo=bar&page=1").status_code == 200
+    assert demo_client.get("/datasets?kind=anything").status_code == 200, "only /search knows it"
+
+
+def test_facet_form_keeps_the_query_and_the_sort(demo_client: FlaskClient) -> None:
+    html = page(demo_client, "/datasets?q=liberec&sort=title")
+    form = html[html.index('<aside class="facets"'):html.index("</aside>")]
+    assert 'name="q" value="liberec"' in form and 'name="sort" value="title"' in form
 
 
 @pytest.mark.parametrize("query", ['"', "(((", "a OR", "'; DROP TABLE dataset;--", "\x00",

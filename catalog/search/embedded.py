@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from catalog.search.locks import FileLock
 SCHEMA_VERSION = "1"
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 64
+FACET_LIMIT = 50
 # Column weights for bm25: title, keywords, body.
 WEIGHTS = (10.0, 4.0, 1.0)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -191,31 +192,23 @@ class SqliteFtsIndex:
             conn.close()
 
     def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
+        # base: the text match alone; matched: base with every filter and the kinds applied.
+        conn.execute("CREATE TEMP TABLE base(doc INTEGER PRIMARY KEY, kind TEXT, score REAL)")
         conn.execute("CREATE TEMP TABLE matched(doc INTEGER PRIMARY KEY, kind TEXT, score REAL)")
         expression = fts_expression(query.text)
-        conditions: list[str] = []
-        params: list[object] = []
-        for facet, values in sorted(query.filters.items()):
-            if not values:
-                continue
-            marks = ", ".join("?" for _ in values)
-            conditions.append(
-                f"d.rowid IN (SELECT doc FROM doc_facets WHERE facet = ? AND value IN ({marks}))")
-            params.extend([facet, *values])
-        where = " AND ".join(conditions) or "1"
         if expression is None:
-            conn.execute(f"INSERT INTO matched SELECT d.rowid, d.kind, 0 FROM docs d WHERE {where}",
-                         params)
+            conn.execute("INSERT INTO base SELECT rowid, kind, 0 FROM docs")
         else:
             conn.execute(
-                "INSERT INTO matched SELECT d.rowid, d.kind, bm25(docs_fts, ?, ?, ?)"
-                f" FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid"
-                f" WHERE docs_fts MATCH ? AND {where}",
-                [*WEIGHTS, expression, *params])
-        kind_counts = dict(conn.execute("SELECT kind, count(*) FROM matched GROUP BY kind"))
-        if query.kinds:
-            marks = ", ".join("?" for _ in query.kinds)
-            conn.execute(f"DELETE FROM matched WHERE kind NOT IN ({marks})", query.kinds)
+                "INSERT INTO base SELECT d.rowid, d.kind, bm25(docs_fts, ?, ?, ?)"
+                " FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ?",
+                [*WEIGHTS, expression])
+        where, params = _filter_sql(query.filters)
+        kind_counts = dict(conn.execute(
+            f"SELECT kind, count(*) FROM base b WHERE {where} GROUP BY kind", params))
+        kinds_sql, kinds_params = _kinds_sql(query.kinds)
+        conn.execute(f"INSERT INTO matched SELECT doc, kind, score FROM base b"
+                     f" WHERE {where} AND {kinds_sql}", [*params, *kinds_params])
         total = conn.execute("SELECT count(*) FROM matched").fetchone()[0]
         order = {
             Sort.RELEVANCE: "m.score, d.modified DESC" if expression else "d.modified DESC",
@@ -239,8 +232,33 @@ class SqliteFtsIndex:
                             snippet=snip, facets=payload["facets"]))
         facets: dict[str, list[FacetCount]] = {}
         for facet in query.facets:
+            # Disjunctive counts: a facet is counted with every filter but its own, so its other
+            # values show how many results choosing them too would add.
+            others, other_params = _filter_sql(
+                {name: values for name, values in query.filters.items() if name != facet})
             counts = conn.execute(
-                "SELECT f.value, count(*) AS n FROM doc_facets f JOIN matched m ON m.doc = f.doc"
-                " WHERE f.facet = ? GROUP BY f.value ORDER BY n DESC, f.value LIMIT 50", (facet,))
+                "SELECT f.value, count(*) AS n FROM doc_facets f JOIN base b ON b.doc = f.doc"
+                f" WHERE f.facet = ? AND {others} AND {kinds_sql}"
+                f" GROUP BY f.value ORDER BY n DESC, f.value LIMIT {FACET_LIMIT}",
+                [facet, *other_params, *kinds_params])
             facets[facet] = [FacetCount(value, count) for value, count in counts]
         return SearchResult(total=total, hits=hits, facets=facets, kind_counts=kind_counts)
+
+
+def _filter_sql(filters: Mapping[str, tuple[str, ...]]) -> tuple[str, list[object]]:
+    """SQL over ``b.doc``: AND across facets, OR within one; values are bound, never inlined."""
+    conditions: list[str] = []
+    params: list[object] = []
+    for facet, values in sorted(filters.items()):
+        if values:
+            marks = ", ".join("?" for _ in values)
+            conditions.append(
+                f"b.doc IN (SELECT doc FROM doc_facets WHERE facet = ? AND value IN ({marks}))")
+            params.extend([facet, *values])
+    return " AND ".join(conditions) or "1", params
+
+
+def _kinds_sql(kinds: tuple[str, ...]) -> tuple[str, list[object]]:
+    if not kinds:
+        return "1", []
+    return f"b.kind IN ({', '.join('?' for _ in kinds)})", list(kinds)

@@ -85,10 +85,11 @@ def _expand_agents(session: Session, by_kind: dict[str, set[int]]) -> None:
     agents = by_kind.pop("agent", set())
     if not agents:
         return
-    by_kind.setdefault("dataset", set()).update(session.exec(select(Dataset.id).where(
-        col(Dataset.publisher_id).in_(agents))).all())
-    by_kind.setdefault("object", set()).update(session.exec(select(CollectionObject.id).where(
-        col(CollectionObject.institution_id).in_(agents))).all())
+    datasets = session.exec(select(Dataset.id).where(col(Dataset.publisher_id).in_(agents)))
+    objects = session.exec(select(CollectionObject.id).where(
+        col(CollectionObject.institution_id).in_(agents)))
+    by_kind.setdefault("dataset", set()).update(i for i in datasets if i is not None)
+    by_kind.setdefault("object", set()).update(i for i in objects if i is not None)
 
 
 def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,

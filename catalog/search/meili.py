@@ -7,7 +7,6 @@ succeed, so the outbox is emptied only after the index really has the change.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -74,19 +73,24 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
 
 
 def quote(value: str) -> str:
-    """A filter string literal: every value is quoted, so none can inject filter syntax."""
-    return json.dumps(value, ensure_ascii=False)
+    """A filter string literal: every value is quoted, so none can inject filter syntax.
+    Meilisearch's filter parser unescapes only ``\\"``, so quotes are escaped and backslashes,
+    which no facet value of ours contains, are dropped (a trailing one would escape the quote)."""
+    return '"' + value.replace("\\", "").replace('"', '\\"') + '"'
 
 
-def filter_expression(query: SearchQuery, *, with_kinds: bool) -> list[str | list[str]]:
-    """AND of facets, OR within a facet, as Meilisearch's array filter syntax."""
+
+def filter_expression(query: SearchQuery, *, with_kinds: bool,
+                      without: str | None = None) -> list[str | list[str]]:
+    """AND of facets, OR within a facet, as Meilisearch's array filter syntax (``without``
+    leaves one facet's own filter out, for its disjunctive counts)."""
     expression: list[str | list[str]] = []
     if with_kinds and query.kinds:
         expression.append([f"kind = {quote(kind)}" for kind in query.kinds])
     for facet, values in sorted(query.filters.items()):
         if facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}")
-        if values:
+        if values and facet != without:
             expression.append([f"{facet} = {quote(value)}" for value in values])
     return expression
 
@@ -114,6 +118,17 @@ def search_params(query: SearchQuery) -> dict[str, Any]:
     return params
 
 
+def disjunctive_facets(query: SearchQuery) -> list[str]:
+    """The requested facets that are also filtered: each is counted by a query of its own
+    without its own filter."""
+    return [facet for facet in query.facets if query.filters.get(facet)]
+
+
+def facet_count_params(query: SearchQuery, facet: str) -> dict[str, Any]:
+    return {"q": query.text, "filter": filter_expression(query, with_kinds=True, without=facet),
+            "facets": [facet], "hitsPerPage": 0, "page": 1}
+
+
 def kind_count_params(query: SearchQuery) -> dict[str, Any]:
     """A count-only request for the per-kind totals, before the kind filter."""
     return {"q": query.text, "filter": filter_expression(query, with_kinds=False),
@@ -130,15 +145,21 @@ def _snippet(hit: Mapping[str, Any]) -> str:
 
 
 def to_result(response: Mapping[str, Any], counts: Mapping[str, Any],
-              facets: Sequence[str]) -> SearchResult:
-    """Our result from Meilisearch's responses."""
+              facets: Sequence[str],
+              own_counts: Mapping[str, Mapping[str, Any]] | None = None) -> SearchResult:
+    """Our result from Meilisearch's responses (``own_counts``: a filtered facet's response
+    from ``facet_count_params``)."""
     hits = [Hit(kind=h["kind"], id=int(h["id"]), url_key=h["url_key"], title=h["title"],
                 description=h["description"], snippet=_snippet(h), facets=h.get("facets", {}))
             for h in response.get("hits", [])]
-    distribution = response.get("facetDistribution") or {}
+    own_counts = own_counts or {}
+
+    def distribution(facet: str) -> Mapping[str, int]:
+        source = own_counts.get(facet, response)
+        return (source.get("facetDistribution") or {}).get(facet) or {}
+
     facet_counts = {
-        facet: sorted((FacetCount(value, count) for value, count in
-                       (distribution.get(facet) or {}).items()),
+        facet: sorted((FacetCount(value, count) for value, count in distribution(facet).items()),
                       key=lambda c: (-c.count, c.value))[:FACET_VALUES]
         for facet in facets
     }
@@ -163,7 +184,10 @@ class MeilisearchIndex:
         return self.client.index(self.index_uid)
 
     def _wait(self, task: Any) -> None:
-        result = self.client.wait_for_task(task.task_uid, timeout_in_ms=TASK_TIMEOUT_MS)
+        try:
+            result = self.client.wait_for_task(task.task_uid, timeout_in_ms=TASK_TIMEOUT_MS)
+        except MeilisearchError as exc:  # includes MeilisearchTimeoutError
+            raise SearchUnavailable(f"Meilisearch task {task.task_uid}: {exc}") from exc
         if result.status != "succeeded":
             raise SearchUnavailable(f"Meilisearch task {task.task_uid} {result.status}: "
                                     f"{result.error}")
@@ -224,11 +248,13 @@ class MeilisearchIndex:
             offset += 1000
 
     def search(self, query: SearchQuery) -> SearchResult:
+        own = disjunctive_facets(query)
+        requests = [search_params(query), kind_count_params(query),
+                    *(facet_count_params(query, facet) for facet in own)]
         try:
-            responses = self.client.multi_search([
-                {"indexUid": self.index_uid, **search_params(query)},
-                {"indexUid": self.index_uid, **kind_count_params(query)},
-            ])["results"]
+            responses = self.client.multi_search(
+                [{"indexUid": self.index_uid, **request} for request in requests])["results"]
         except MeilisearchError as exc:
             raise SearchUnavailable(f"Meilisearch search failed: {exc}") from exc
-        return to_result(responses[0], responses[1], query.facets)
+        return to_result(responses[0], responses[1], query.facets,
+                         dict(zip(own, responses[2:], strict=True)))

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from werkzeug.exceptions import NotFound
 
 from catalog import queries
 from catalog import vocabularies as voc
+from catalog.models import AgentKind
 from catalog.search.base import FacetCount, SearchQuery, SearchResult, SearchUnavailable, Sort
 from portal.i18n import local_text
 from portal.state import db_session, state
-from portal.web.params import ListingParams
+from portal.web.params import InvalidParameter, ListingParams
 
 DATASET_FACETS = ("theme", "publisher", "format", "licence", "keyword")
 OBJECT_FACETS = ("institution", "object_type")
@@ -46,6 +48,7 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
     """Search ``kinds`` with the page's parameters plus ``fixed`` filters (a publisher page's
     own publisher, say)."""
     settings = state().settings
+    _check_agents(params)
     facet_names = (DATASET_FACETS if "dataset" in kinds else ()) + (
         OBJECT_FACETS if "object" in kinds else ())
     filters = {**params.filters, **(fixed or {})}
@@ -57,8 +60,21 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
         result = state().search.search(query)
     except SearchUnavailable:
         return Listing(params, None, {}, settings.page_size, True)
+    if params.page > 1 and query.offset >= result.total:
+        raise NotFound(f"page {params.page} is past the last page of results")
     return Listing(params, result, _label_facets(result.facets, filters), settings.page_size,
                    False)
+
+
+def _check_agents(params: ListingParams) -> None:
+    """A publisher or institution filter must name one that exists."""
+    for facet, kind in (("publisher", AgentKind.PUBLISHER),
+                        ("institution", AgentKind.INSTITUTION)):
+        values = params.filters.get(facet, ())
+        known = queries.agents_by_slug(db_session(), values)
+        unknown = [v for v in values if v not in known or known[v].kind != kind]
+        if unknown:
+            raise InvalidParameter(facet, f"unknown value {unknown[0]!r}")
 
 
 def _label_facets(facets: dict[str, list[FacetCount]],

@@ -65,7 +65,7 @@ def parse_listing(args: MultiDict[str, str], *, kinds: tuple[str, ...] = ()) -> 
             if unknown:
                 raise InvalidParameter(facet, f"unknown value {unknown[0]!r}")
         filters[facet] = values
-    kind = args.get("kind") or None
+    kind = (args.get("kind") or None) if kinds else None  # a parameter only /search knows
     if kind is not None and kind not in kinds:
         raise InvalidParameter("kind", f"must be one of {', '.join(kinds)}")
     return ListingParams(text=text, page=int(raw_page), sort=sort, filters=filters, kind=kind)
