@@ -70,3 +70,17 @@ def test_concurrent_writer_processes_lose_nothing(tmp_path: Path) -> None:
     result = SqliteFtsIndex(path).search(SearchQuery(text="dokument", facets=("theme",)))
     assert result.total == 80
     assert result.facets["theme"][0].count == 80
+
+
+def test_index_of_an_older_schema_is_recreated_empty(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "search.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+                      "INSERT INTO meta VALUES ('schema', '1');"
+                      "CREATE VIRTUAL TABLE docs_fts USING fts5(title, keywords, body);")
+    old.close()
+    index = SqliteFtsIndex(path)
+    index.upsert([doc(1, "Nádraží")])
+    assert index.search(SearchQuery(text="nadrazi")).total == 1

@@ -26,9 +26,10 @@ from portal.state import build_search
 from tests.records import search_doc
 
 
-def test_settings_rank_title_then_keywords_then_body_and_declare_facets() -> None:
+def test_settings_rank_title_then_keywords_then_text_and_declare_facets() -> None:
     settings = index_settings()
-    assert settings["searchableAttributes"] == ["title_text", "keywords", "body"]
+    assert settings["searchableAttributes"] == [
+        "title_text", "keywords", "description_text", "extra"]
     assert set(settings["filterableAttributes"]) == {"kind", *FACETS}
     assert set(settings["sortableAttributes"]) == {"sort_title", "modified"}
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 5, "twoTypos": 9}
@@ -40,7 +41,8 @@ def test_document_has_a_valid_primary_key_and_flat_facets() -> None:
                                       facets={"theme": ["TRAN"], "format": ["CSV"]}))
     assert document["uid"] == "dataset-7" and document["key"] == "dataset:7"
     assert document["theme"] == ["TRAN"] and document["licence"] == []
-    assert document["title_text"] == "Odjezdy vlaků" and "Z nádraží." in document["body"]
+    assert document["title_text"] == "Odjezdy vlaků"
+    assert document["description_text"] == "Z nádraží."
     json.dumps(document)  # serialisable as sent
 
 
@@ -99,7 +101,8 @@ def test_response_becomes_our_result() -> None:
                   "url_key": "odjezdy", "title": {"cs": "Odjezdy"}, "description": {"cs": "…"},
                   "facets": {"theme": ["TRAN"]},
                   "_formatted": {"title_text": "Odjezdy",
-                                 "body": f"ze stanice {MARK_START}nádraží{MARK_END} Liberec"}}],
+                                 "description_text":
+                                     f"ze stanice {MARK_START}nádraží{MARK_END} Liberec"}}],
         "totalHits": 41, "page": 1, "hitsPerPage": 20,
         "facetDistribution": {"theme": {"ENVI": 3, "TRAN": 38}},
     }

@@ -8,6 +8,7 @@ on a lock file beside the index; readers use WAL snapshots and never wait for th
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,12 +28,14 @@ from catalog.search.base import (
 )
 from catalog.search.locks import FileLock
 
-SCHEMA_VERSION = "1"
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = "2"
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 64
 FACET_LIMIT = 50
-# Column weights for bm25: title, keywords, body.
-WEIGHTS = (10.0, 4.0, 1.0)
+# Column weights for bm25: title, keywords, description, other text (names, places, numbers).
+WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+SNIPPET_COLUMN = 2  # the description: the other columns read as word lists
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _SCHEMA = f"""
@@ -49,7 +52,7 @@ CREATE TABLE IF NOT EXISTS docs(
 CREATE INDEX IF NOT EXISTS docs_kind_modified ON docs(kind, modified);
 CREATE INDEX IF NOT EXISTS docs_sort_title ON docs(sort_title);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
-    title, keywords, body, tokenize = 'unicode61 remove_diacritics 2'
+    title, keywords, description, extra, tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS doc_facets(
     doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
@@ -58,6 +61,21 @@ CREATE TABLE IF NOT EXISTS doc_facets(
 CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets(doc);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '{SCHEMA_VERSION}');
 """
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Create the schema; an index of an older schema is derived data, so it is dropped and
+    recreated (``portal search check`` then reports it missing until ``reindex``)."""
+    found = None
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        found = row[0] if row else None
+    if found not in (None, SCHEMA_VERSION):
+        log.warning("search index schema %s is old: recreating it; run `portal search reindex`",
+                    found)
+        conn.executescript("DROP TABLE IF EXISTS docs_fts; DROP TABLE IF EXISTS doc_facets;"
+                           " DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS meta;")
+    conn.executescript(_SCHEMA)
 
 
 def fts_expression(text: str) -> str | None:
@@ -85,7 +103,7 @@ class SqliteFtsIndex:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
+            _upgrade(conn)
             return conn
         if not self.path.exists():
             raise SearchUnavailable(f"the search index {self.path} has not been built yet")
@@ -121,9 +139,10 @@ class SqliteFtsIndex:
                     (doc.key, doc.kind, doc.version, doc.sort_title, doc.modified, payload))
                 rowid = cursor.lastrowid
                 conn.execute(
-                    "INSERT INTO docs_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO docs_fts(rowid, title, keywords, description, extra)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (rowid, " ".join(doc.title.values()), " ".join(doc.keywords),
-                     " ".join([*doc.description.values(), doc.text])))
+                     " ".join(doc.description.values()), doc.text))
                 conn.executemany(
                     "INSERT OR IGNORE INTO doc_facets(doc, facet, value) VALUES (?, ?, ?)",
                     [(rowid, facet, value) for facet, values in doc.facets.items()
@@ -200,7 +219,7 @@ class SqliteFtsIndex:
             conn.execute("INSERT INTO base SELECT rowid, kind, 0 FROM docs")
         else:
             conn.execute(
-                "INSERT INTO base SELECT d.rowid, d.kind, bm25(docs_fts, ?, ?, ?)"
+                "INSERT INTO base SELECT d.rowid, d.kind, bm25(docs_fts, ?, ?, ?, ?)"
                 " FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ?",
                 [*WEIGHTS, expression])
         where, params = _filter_sql(query.filters)
@@ -215,7 +234,7 @@ class SqliteFtsIndex:
             Sort.NEWEST: "d.modified DESC, m.score",
             Sort.TITLE: "d.sort_title",
         }[query.sort]
-        snippet = (f"snippet(docs_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
+        snippet = (f"snippet(docs_fts, {SNIPPET_COLUMN}, '{MARK_START}', '{MARK_END}', '…', 24)"
                    if expression else "''")
         rows = conn.execute(
             f"SELECT d.kind, d.key, d.payload, {snippet} FROM matched m"

@@ -40,7 +40,7 @@ class WriterLock(Protocol):
 def index_settings() -> dict[str, Any]:
     """The index settings: searchable attributes in ranking order, filters, sorts, limits."""
     return {
-        "searchableAttributes": ["title_text", "keywords", "body"],
+        "searchableAttributes": ["title_text", "keywords", "description_text", "extra"],
         "filterableAttributes": ["kind", *FACETS],
         "sortableAttributes": ["sort_title", "modified"],
         "displayedAttributes": ["*"],
@@ -59,12 +59,12 @@ def document_uid(key: str) -> str:
 
 def to_document(doc: SearchDocument) -> dict[str, Any]:
     """The Meilisearch document of ``doc``."""
-    body = " ".join([*doc.description.values(), doc.text])
     document: dict[str, Any] = {
         PRIMARY_KEY: document_uid(doc.key), "key": doc.key, "kind": doc.kind, "id": doc.id,
         "url_key": doc.url_key, "title": dict(doc.title), "description": dict(doc.description),
         "title_text": " ".join(doc.title.values()), "keywords": list(doc.keywords),
-        "body": body, "sort_title": doc.sort_title, "modified": doc.modified,
+        "description_text": " ".join(doc.description.values()), "extra": doc.text,
+        "sort_title": doc.sort_title, "modified": doc.modified,
         "version": doc.version, "facets": {k: list(v) for k, v in doc.facets.items()},
     }
     for facet in FACETS:
@@ -104,8 +104,8 @@ def search_params(query: SearchQuery) -> dict[str, Any]:
         "facets": list(query.facets),
         "hitsPerPage": limit,
         "page": query.offset // limit + 1,
-        "attributesToHighlight": ["title_text", "body"],
-        "attributesToCrop": ["body"],
+        "attributesToHighlight": ["title_text", "description_text"],
+        "attributesToCrop": ["description_text"],
         "cropLength": 24,
         "cropMarker": "…",
         "highlightPreTag": MARK_START,
@@ -137,9 +137,9 @@ def kind_count_params(query: SearchQuery) -> dict[str, Any]:
 
 def _snippet(hit: Mapping[str, Any]) -> str:
     formatted = hit.get("_formatted") or {}
-    body = str(formatted.get("body") or "")
-    if MARK_START in body:
-        return body
+    description = str(formatted.get("description_text") or "")
+    if MARK_START in description:
+        return description
     title = str(formatted.get("title_text") or "")
     return title if MARK_START in title else ""
 
