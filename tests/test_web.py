@@ -103,8 +103,10 @@ def test_dataset_page_shows_distributions_licence_publisher_coverage(
 def test_facet_filter_narrows_results_and_counts(demo_client: FlaskClient) -> None:
     all_html = page(demo_client, "/datasets")
     tran_html = page(demo_client, "/datasets?theme=TRAN")
-    total = int(re.search(r"(\d+) ", re.search(r'class="total">([^<]+)', all_html)[1])[1])
-    tran = int(re.search(r"(\d+) ", re.search(r'class="total">([^<]+)', tran_html)[1])[1])
+    def count(html: str) -> int:
+        return int(re.search(r'class="results-count">(\d+) ', html)[1])
+
+    total, tran = count(all_html), count(tran_html)
     assert 0 < tran < total
     assert 'value="TRAN" checked' in tran_html
 
