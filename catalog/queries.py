@@ -77,10 +77,6 @@ def agents_by_slug(session: Session, slugs: Iterable[str]) -> dict[str, Agent]:
     return {a.slug: a for a in session.exec(select(Agent).where(col(Agent.slug).in_(wanted)))}
 
 
-def agents_of_kind(session: Session, kind: AgentKind) -> Sequence[Agent]:
-    return session.exec(select(Agent).where(Agent.kind == kind).order_by(col(Agent.slug))).all()
-
-
 def newest_datasets(session: Session, limit: int = 6) -> Sequence[Dataset]:
     return session.exec(select(Dataset).where(Dataset.state == RecordState.PUBLISHED)
                          .order_by(col(Dataset.modified).desc().nulls_last(),
