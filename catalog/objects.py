@@ -13,14 +13,11 @@ from catalog import iris
 from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, AgentKind, CollectionObject, RecordState, utcnow
 from catalog.schemas import ObjectInput, parse_input
-from catalog.services import Upsert, content_hash, enqueue_index
+from catalog.services import Upsert, content_hash, enqueue_index, referenced_agent
 
 
 def _institution(session: Session, slug: str) -> Agent:
-    agent = session.exec(select(Agent).where(Agent.slug == slug)).first()
-    if agent is None or agent.kind != AgentKind.INSTITUTION:
-        raise ValidationError("institution", f"unknown institution {slug!r}")
-    return agent
+    return referenced_agent(session, slug, AgentKind.INSTITUTION, "institution")
 
 
 def _object_values(object_in: ObjectInput) -> dict[str, Any]:

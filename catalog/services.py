@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from catalog import iris
+from catalog import iris, queries
 from catalog.errors import NotFound, ValidationError
 from catalog.models import (
     Agent,
@@ -78,11 +78,13 @@ def upsert_agent(session: Session, data: AgentInput | Mapping[str, Any], *, kind
     return agent
 
 
-def _publisher(session: Session, slug: str) -> Agent:
-    agent = session.exec(select(Agent).where(Agent.slug == slug)).first()
-    if agent is None:
-        raise ValidationError("publisher", f"unknown publisher {slug!r}")
-    return agent
+def referenced_agent(session: Session, slug: str, kind: AgentKind, field: str) -> Agent:
+    """The agent a record refers to by ``field``: an unknown slug, or an agent of the other
+    kind (a museum named as a dataset's publisher), is refused on that field."""
+    try:
+        return queries.agent(session, slug, kind)
+    except NotFound:
+        raise ValidationError(field, f"unknown {kind.value} {slug!r}") from None
 
 
 def _dataset_values(dataset_in: DatasetInput) -> dict[str, Any]:
@@ -162,7 +164,8 @@ def create_dataset(session: Session, data: DatasetInput | Mapping[str, Any], *,
     dataset_in = parse_input(DatasetInput, data)
     if session.exec(select(Dataset.id).where(Dataset.slug == dataset_in.slug)).first():
         raise ValidationError("slug", f"a dataset {dataset_in.slug!r} already exists")
-    publisher = _publisher(session, dataset_in.publisher)
+    publisher = referenced_agent(session, dataset_in.publisher, AgentKind.PUBLISHER,
+                                 "publisher")
     catalog = session.exec(select(Catalog).where(Catalog.is_local)).first()
     dataset = Dataset(slug=dataset_in.slug, iri=iris.mint(base_url, "datasets", dataset_in.slug),
                       publisher_id=publisher.id or 0, source_id=source_id,
@@ -190,7 +193,8 @@ def update_dataset(session: Session, slug: str, data: DatasetInput | Mapping[str
 
 def _write_dataset(session: Session, dataset: Dataset, dataset_in: DatasetInput,
                    base_url: str) -> None:
-    publisher = _publisher(session, dataset_in.publisher)
+    publisher = referenced_agent(session, dataset_in.publisher, AgentKind.PUBLISHER,
+                                 "publisher")
     for name, value in _dataset_values(dataset_in).items():
         setattr(dataset, name, value)
     dataset.publisher_id = publisher.id or 0

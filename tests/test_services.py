@@ -28,13 +28,14 @@ from catalog.services import (
     upsert_dataset,
 )
 from tests.conftest import BASE_URL
-from tests.records import PUBLISHER, dataset
+from tests.records import MUSEUM, PUBLISHER, dataset
 
 
 @pytest.fixture
 def publisher(engine: Engine) -> Agent:
     with transaction(engine) as session:
         ensure_local_catalog(session, BASE_URL, {"cs": "Katalog"})
+        upsert_agent(session, MUSEUM, kind=AgentKind.INSTITUTION, base_url=BASE_URL)
         return upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
 
 
@@ -82,6 +83,7 @@ def test_create_dataset_stores_every_field_and_mints_iris(engine: Engine, publis
      "distributions.0.format"),
     ({"spatial": ["https://example.org/liberec"]}, "spatial.0"),
     ({"publisher": "nobody"}, "publisher"),
+    ({"publisher": "severoceske-muzeum"}, "publisher"),  # a museum is not a publisher
     ({"slug": "Bad Slug"}, "slug"),
     ({"title": {"cs": "Název", "xx": "?"}}, "title"),
     ({"bbox": [16, 50, 15, 51]}, "bbox"),
