@@ -71,7 +71,6 @@ def upsert_agent(session: Session, data: AgentInput | Mapping[str, Any], *, kind
             for name, value in values.items():
                 setattr(agent, name, value)
             agent.updated_at = utcnow()
-            session.flush()
             # Its records' search documents carry its name: re-index them all.
             enqueue_index(session, "agent", agent.id or 0)
     session.flush()

@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from catalog.db import transaction
-from catalog.models import AgentKind, RecordState, SearchOutbox
+from catalog.models import Agent, AgentKind, Dataset, RecordState, SearchOutbox
 from catalog.objects import create_object, set_object_state
 from catalog.search.base import SearchQuery
+from catalog.search.documents import dataset_document
 from catalog.search.embedded import SqliteFtsIndex
 from catalog.search.indexer import check, drain_outbox, reindex
 from catalog.services import create_dataset, set_dataset_state, update_dataset, upsert_agent
@@ -77,9 +78,7 @@ def test_check_reports_missing_stale_and_extra(engine: Engine, index: SqliteFtsI
                        base_url=BASE_URL)
         create_dataset(session, dataset("treti"), base_url=BASE_URL)
     index.delete(["dataset:1"])
-    from catalog.models import Agent, Dataset
-    from catalog.search.documents import dataset_document  # a record the catalog lacks
-
+    # A document of a record the catalog does not have:
     ghost = dataset_document(Dataset(id=999, slug="ghost", iri="x", publisher_id=1,
                                      title={"cs": "Duch"}, description={"cs": "-"}),
                              Agent(slug="p", iri="y", kind="publisher", name={"cs": "P"}), [])

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
 from catalog.models import (
@@ -68,6 +68,24 @@ MODELS: dict[str, type[Dataset] | type[CollectionObject]] = {
 def documents_for(session: Session, kind: str, ids: list[int]) -> list[SearchDocument]:
     """The documents of the published records among ``ids`` of ``kind``."""
     return list(BUILDERS[kind](session, ids))
+
+
+def published_documents(engine: Engine, batch: int = BATCH
+                        ) -> Iterator[tuple[str, list[SearchDocument]]]:
+    """The documents of every published record, kind by kind, a batch at a time (keyset paging,
+    one short session per batch: memory stays flat however large the catalog)."""
+    for kind, model in MODELS.items():
+        last_id = 0
+        while True:
+            with Session(engine) as session:
+                ids = [i for i in session.exec(select(model.id).where(
+                    col(model.id) > last_id, model.state == RecordState.PUBLISHED)
+                    .order_by(col(model.id)).limit(batch)) if i is not None]
+                if not ids:
+                    break
+                docs = documents_for(session, kind, ids)
+            yield kind, docs
+            last_id = ids[-1]
 
 
 def _sync(session: Session, index: SearchIndex, kind: str, ids: list[int]) -> None:
@@ -133,22 +151,12 @@ def reindex(engine: Engine, index: SearchIndex, *,
         with Session(engine) as session:
             covered = [i for i in session.exec(select(SearchOutbox.id)) if i is not None]
         expected: set[str] = set()
-        for kind, model in MODELS.items():
-            last_id = 0
-            while True:
-                with Session(engine) as session:
-                    ids = [i for i in session.exec(select(model.id).where(
-                        col(model.id) > last_id, model.state == RecordState.PUBLISHED)
-                        .order_by(col(model.id)).limit(batch)) if i is not None]
-                    if not ids:
-                        break
-                    docs = documents_for(session, kind, ids)
-                index.upsert(docs)
-                expected.update(doc.key for doc in docs)
-                written += len(docs)
-                last_id = ids[-1]
-                if progress:
-                    progress(kind, written)
+        for kind, docs in published_documents(engine, batch):
+            index.upsert(docs)
+            expected.update(doc.key for doc in docs)
+            written += len(docs)
+            if progress:
+                progress(kind, written)
         gone = [key for key, _version in index.versions() if key not in expected]
         for start in range(0, len(gone), batch):
             index.delete(gone[start:start + batch])
@@ -180,23 +188,14 @@ def check(engine: Engine, index: SearchIndex, *, batch: int = BATCH) -> DriftRep
     report = DriftReport()
     expected: set[str] = set()
     with Session(engine) as session:
-        report.pending = len(session.exec(select(SearchOutbox.id)).all())
-        for kind, model in MODELS.items():
-            last_id = 0
-            while True:
-                ids = [i for i in session.exec(select(model.id).where(
-                    col(model.id) > last_id, model.state == RecordState.PUBLISHED)
-                    .order_by(col(model.id)).limit(batch)) if i is not None]
-                if not ids:
-                    break
-                for doc in documents_for(session, kind, ids):
-                    expected.add(doc.key)
-                    version = indexed.get(doc.key)
-                    if version is None:
-                        report.missing.append(doc.key)
-                    elif version != doc.version:
-                        report.stale.append(doc.key)
-                last_id = ids[-1]
-                session.expunge_all()
+        report.pending = session.exec(select(func.count()).select_from(SearchOutbox)).one()
+    for _kind, docs in published_documents(engine, batch):
+        for doc in docs:
+            expected.add(doc.key)
+            version = indexed.get(doc.key)
+            if version is None:
+                report.missing.append(doc.key)
+            elif version != doc.version:
+                report.stale.append(doc.key)
     report.extra = sorted(set(indexed) - expected)
     return report

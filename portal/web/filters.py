@@ -19,18 +19,19 @@ def highlight(snippet: str) -> Markup:
     return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
+VOCABULARIES = {"theme": voc.THEMES, "frequency": voc.FREQUENCIES, "format": voc.FILE_TYPES,
+                "licence": voc.LICENCES, "rights": voc.RIGHTS}
+
+
 def term_label(iri: str | None, vocabulary_name: str) -> str:
-    vocabulary = {"theme": voc.THEMES, "frequency": voc.FREQUENCIES, "format": voc.FILE_TYPES,
-                  "licence": voc.LICENCES, "rights": voc.RIGHTS}[vocabulary_name]
     if not iri:
         return ""
-    term = voc.by_iri(vocabulary, iri)
+    term = voc.by_iri(VOCABULARIES[vocabulary_name], iri)
     return gettext(term.label) if term else iri
 
 
 def term_code(iri: str | None, vocabulary_name: str) -> str:
-    vocabulary = {"theme": voc.THEMES, "format": voc.FILE_TYPES}[vocabulary_name]
-    term = voc.by_iri(vocabulary, iri or "")
+    term = voc.by_iri(VOCABULARIES[vocabulary_name], iri or "")
     return term.code if term else ""
 
 
