@@ -51,7 +51,7 @@ def postgres_url(worker_id: str) -> Iterator[str]:
         if IN_CI:
             pytest.fail(message + " (required in CI)")
         pytest.skip(message)
-    name = f"portal_test_{worker_id}"
+    name = f"portal_test_{worker_id}_{os.getpid()}"  # unique per run: checkouts share one server
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
