@@ -118,6 +118,8 @@ class TurtleWriter(NTriplesWriter):
                     if _LOCAL_NAME.match(local) and not local.endswith("."):
                         return f"{prefix}:{local}"
                     break
+        elif isinstance(node, Literal) and node.datatype and not node.language:
+            return f'"{_escape_literal(str(node))}"^^{self.term(node.datatype)}'
         return super().term(node)
 
     def triples(self, triples: Iterable[Triple]) -> None:

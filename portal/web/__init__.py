@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from portal.web import datasets, errors, filters, health, home, objects, search, wifi
+from portal.web import (
+    datasets,
+    errors,
+    filters,
+    health,
+    home,
+    linked_data,
+    objects,
+    search,
+    wifi,
+)
 
 
 class SlugConverter(BaseConverter):
@@ -16,7 +26,7 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health):
+    for module in (home, search, datasets, objects, wifi, health, linked_data):
         app.register_blueprint(module.bp)
     errors.register(app)
     filters.register(app)
