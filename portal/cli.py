@@ -142,5 +142,14 @@ def config_help() -> None:
         click.echo(f"{variable}\n    default: {default or '(none)'}\n    {doc}")
 
 
+def _add_linked_data_commands() -> None:
+    from portal.catalog_commands import catalog_group
+
+    cli.add_command(catalog_group)
+
+
+_add_linked_data_commands()
+
+
 def main() -> None:
     cli(prog_name="portal")

@@ -47,6 +47,11 @@ def bbox_wkt(bbox: list[float]) -> str:
             f"{west} {south}))")
 
 
+def centroid_wkt(bbox: list[float]) -> str:
+    west, south, east, north = bbox
+    return f"POINT({round((west + east) / 2, 6)} {round((south + north) / 2, 6)})"
+
+
 def agent_triples(agent: AgentRecord) -> Iterator[Triple]:
     node = _iri(agent.iri)
     yield node, RDF.type, FOAF.Agent
@@ -97,6 +102,7 @@ def dataset_triples(record: DatasetRecord) -> list[Triple]:
         add((node, DCTERMS.spatial, location))
         add((location, RDF.type, DCTERMS.Location))
         add((location, DCAT.bbox, Literal(bbox_wkt(ds.bbox), datatype=GSP.wktLiteral)))
+        add((location, DCAT.centroid, Literal(centroid_wkt(ds.bbox), datatype=GSP.wktLiteral)))
     if ds.temporal and (ds.temporal.start or ds.temporal.end):
         period = BNode()
         add((node, DCTERMS.temporal, period))
@@ -182,6 +188,9 @@ def service_triples(record: DatasetRecord, iri: str, service: Any) -> Iterator[T
     yield node, DCTERMS.publisher, _iri(record.publisher.iri)
     for theme in ds.themes:
         yield node, DCAT.theme, _iri(theme)
+    for lang, words in ds.keywords.items():
+        for word in words:
+            yield node, DCAT.keyword, Literal(word, lang=lang)
     if ds.contact:
         yield from contact_triples(node, ds.contact)
     if ds.hvd_categories:
@@ -207,6 +216,10 @@ def catalog_triples(catalog: CatalogRecord, dataset_iris: Iterable[str] = ()) ->
         out.append((node, DCTERMS.language, _iri(EU_LANGUAGE + code)))
     out.append((node, DCTERMS.spatial, _iri(voc.LIBEREC_REGION_IRI)))
     out.append((node, DCAT.themeTaxonomy, _iri(voc.THEME_BASE.rstrip("/"))))
+    # The catalog's own metadata is open to all, as the national catalog republishes it.
+    out.append((node, DCTERMS.license, _iri(voc.LICENCE_BASE + "CC0")))
+    if catalog.issued:
+        out.append((node, DCTERMS.issued, Literal(catalog.issued, datatype=XSD.date)))
     if catalog.modified:
         out.append((node, DCTERMS.modified, Literal(catalog.modified, datatype=XSD.date)))
     out.extend((node, DCAT.dataset, _iri(iri)) for iri in dataset_iris)

@@ -40,6 +40,7 @@ class CatalogRecord:
     description: dict[str, str]
     publisher: AgentRecord
     homepage: str | None = None
+    issued: date | None = None
     modified: date | None = None
 
 
