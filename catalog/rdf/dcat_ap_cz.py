@@ -53,9 +53,9 @@ def terms_triples(dist_iri: str, item: DistributionInput) -> Iterator[Triple]:
     yield terms, PU_PERSONAL_DATA, URIRef(item.personal_data)
 
 
-def dataset_triples(record: DatasetRecord) -> list[Triple]:
+def dataset_triples(record: DatasetRecord, *, publisher: bool = True) -> list[Triple]:
     """DCAT-AP 3.0.1 plus the Czech terms of use: what the portal publishes as RDF."""
-    out = dcat_ap_3.dataset_triples(record)
+    out = dcat_ap_3.dataset_triples(record, publisher=publisher)
     for dist in record.distributions:
         out.extend(terms_triples(dist.iri, dist.distribution))
     return out
