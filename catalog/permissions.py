@@ -91,6 +91,10 @@ class Principal:
                 if kind is None or self.org_kinds.get(agent_id) == kind]
 
 
+SYSTEM = Principal(id=0, email="", display_name="system", verified=True, sysadmin=True)
+"""The command line and scheduled jobs acting as the site (audited without an actor)."""
+
+
 class NotAuthorized(CatalogError):
     """The principal may not do ``action`` on the target (or is not signed in)."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
+from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -239,7 +240,11 @@ class OidcTestProvider:
 
         @app.get("/authorize")
         def authorize() -> Any:
-            return server.create_authorization_response(grant_user=provider.person)
+            try:
+                grant = server.get_consent_grant(end_user=provider.person)
+            except OAuth2Error as error:
+                return server.handle_error_response(None, error)
+            return server.create_authorization_response(grant_user=provider.person, grant=grant)
 
         @app.post("/token")
         def token() -> Any:

@@ -282,3 +282,26 @@ def test_verification_mail_is_in_the_visitors_language(mail_app: tuple[Flask, In
                                             "password": PASSWORD})
     [message] = [m for m in inbox.messages if m["To"] == "en@example.test"]
     assert re.search("confirm your", message["Subject"], re.IGNORECASE)
+
+
+def test_cli_creates_an_administrator_and_grants_roles(app: Flask) -> None:
+    from portal.cli import cli
+
+    make_org(app, PUBLISHER)
+    runner = app.test_cli_runner()
+    created = runner.invoke(cli, ["accounts", "create", "root@example.test", "--sysadmin"],
+                            env={"PORTAL_NEW_ACCOUNT_PASSWORD": PASSWORD})
+    assert created.exit_code == 0, created.output
+    make_user(app, "ed@example.test")
+    granted = runner.invoke(cli, ["accounts", "grant", "ed@example.test", "liberecky-kraj",
+                                  "editor"])
+    assert granted.exit_code == 0, granted.output
+    wrong = runner.invoke(cli, ["accounts", "grant", "ed@example.test", "liberecky-kraj",
+                                "curator"])
+    assert wrong.exit_code == 1
+    with transaction(app.extensions["portal"].engine) as session:
+        root = services.user_by_email(session, "root@example.test")
+        editor = services.user_by_email(session, "ed@example.test")
+        assert root is not None and root.sysadmin and root.verified
+        assert editor is not None
+        assert list(services.principal(session, editor).roles.values()) == [Role.EDITOR]

@@ -49,6 +49,11 @@ def audit(session: Session, action: str, *, actor_id: int | None = None,
                            target_id=target_id, detail=detail))
 
 
+def actor_id(actor: Principal | None) -> int | None:
+    """The user id to audit for ``actor`` (None for the system)."""
+    return actor.id if actor is not None and actor.id else None
+
+
 def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
@@ -244,7 +249,7 @@ def set_membership(session: Session, actor: Principal | None, user_id: int, agen
         session.add(membership)
     else:
         membership.role = role
-    audit(session, "role.grant", actor_id=actor.id if actor else None, target_kind="user",
+    audit(session, "role.grant", actor_id=actor_id(actor), target_kind="user",
           target_id=user_id, agent=agent.slug, role=role.value)
     session.flush()
     return membership
@@ -258,16 +263,15 @@ def remove_membership(session: Session, actor: Principal | None, user_id: int,
     if membership is None:
         raise NotFound("membership", (user_id, agent.slug))
     session.delete(membership)
-    audit(session, "role.revoke", actor_id=actor.id if actor else None, target_kind="user",
+    audit(session, "role.revoke", actor_id=actor_id(actor), target_kind="user",
           target_id=user_id, agent=agent.slug, role=membership.role)
     session.flush()
 
 
-def set_sysadmin(session: Session, actor: Principal | None, user: User, value: bool) -> None:
-    """Grant or withdraw site administration (``actor`` None: the command line)."""
-    if actor is not None:
-        require(actor, Action.SITE_ADMIN)
+def set_sysadmin(session: Session, actor: Principal, user: User, value: bool) -> None:
+    """Grant or withdraw site administration (``actor``: ``SYSTEM`` for the command line)."""
+    require(actor, Action.SITE_ADMIN)
     user.sysadmin = value
-    audit(session, "role.sysadmin", actor_id=actor.id if actor else None, target_kind="user",
+    audit(session, "role.sysadmin", actor_id=actor_id(actor), target_kind="user",
           target_id=user.id, value=value)
     session.flush()
