@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401
+import catalog.accounts.models  # noqa: F401
 import catalog.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
