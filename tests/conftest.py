@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 import captive_portal.models  # noqa: F401
 import catalog.accounts.models  # noqa: F401
 import catalog.models  # noqa: F401
+import catalog.quality.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
 from portal import migrate
@@ -27,6 +28,9 @@ from portal.config import Settings
 BASE_URL = "https://data.example-kraj.test"
 PG_VARIABLE = "PORTAL_TEST_DATABASE_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# ../shared beside the checkout (CI); PORTAL_TEST_SHARED points elsewhere (a git worktree).
+SHARED_DIR = Path(os.environ.get("PORTAL_TEST_SHARED")
+                  or Path(__file__).parents[1].parent / "shared")
 
 
 def pytest_report_header() -> str:
