@@ -6,6 +6,7 @@ missing or inconsistent value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -50,6 +51,23 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be zero or a positive integer")
+    return number
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    networks = tuple(part.strip() for part in value.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"{network!r} is not an IP network such as 127.0.0.1/32") from None
+    return networks
+
+
 def _base_url(value: str) -> str:
     if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
         raise ValueError("must be an absolute http(s) URL without query or fragment")
@@ -82,6 +100,21 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("harvest_allowed_networks", (), "comma-separated internal IP networks harvesters may "
+            "fetch from (e.g. 127.0.0.1/32 for a local test source); others are refused",
+            _networks),
+    Setting("harvest_timeout", 60, "seconds a harvested server may stay silent before a retry",
+            _positive_int),
+    Setting("harvest_retries", 3, "retries of a harvest request after a timeout or 5xx",
+            _non_negative_int),
+    Setting("harvest_max_bytes", 50 * 1024 * 1024, "size cap of one harvested response in bytes",
+            _positive_int),
+    Setting("harvest_grace_days", 7, "days a record may be missing from a fully read source "
+            "before it is archived", _positive_int),
+    Setting("harvest_job_timeout", 4 * 3600, "seconds after which a running harvest job is "
+            "stopped (and a stuck one closed as failed)", _positive_int),
+    Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
+            "completely (and may archive what disappeared)", _positive_int),
 )
 
 
@@ -103,6 +136,13 @@ class Settings:
     translations_dir: Path
     page_size: int
     log_level: str
+    harvest_allowed_networks: tuple[str, ...]
+    harvest_timeout: int
+    harvest_retries: int
+    harvest_max_bytes: int
+    harvest_grace_days: int
+    harvest_job_timeout: int
+    harvest_full_every: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
