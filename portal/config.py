@@ -6,6 +6,7 @@ missing or inconsistent value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -48,6 +49,23 @@ def _choice(*allowed: str) -> Callable[[str], str]:
         return value
 
     return parse
+
+
+def _non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be zero or a positive integer")
+    return number
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    networks = tuple(part.strip() for part in value.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"{network!r} is not an IP network such as 127.0.0.1/32") from None
+    return networks
 
 
 def _base_url(value: str) -> str:
@@ -138,6 +156,21 @@ SETTINGS: tuple[Setting, ...] = (
             "the instance folder"),
     Setting("upload_max_bytes", 50 * 1024 * 1024, "largest accepted upload in bytes",
             _positive_int),
+    Setting("harvest_allowed_networks", (), "comma-separated internal IP networks harvesters may "
+            "fetch from (e.g. 127.0.0.1/32 for a local test source); others are refused",
+            _networks),
+    Setting("harvest_timeout", 60, "seconds a harvested server may stay silent before a retry",
+            _positive_int),
+    Setting("harvest_retries", 3, "retries of a harvest request after a timeout or 5xx",
+            _non_negative_int),
+    Setting("harvest_max_bytes", 50 * 1024 * 1024, "size cap of one harvested response in bytes",
+            _positive_int),
+    Setting("harvest_grace_days", 7, "days a record may be missing from a fully read source "
+            "before it is archived", _positive_int),
+    Setting("harvest_job_timeout", 4 * 3600, "seconds after which a running harvest job is "
+            "stopped (and a stuck one closed as failed)", _positive_int),
+    Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
+            "completely (and may archive what disappeared)", _positive_int),
 )
 
 
@@ -170,6 +203,13 @@ class Settings:
     upload_dir: Path | None = None
     upload_max_bytes: int = 50 * 1024 * 1024
     oidc: tuple[OidcProvider, ...] = ()
+    harvest_allowed_networks: tuple[str, ...] = ()
+    harvest_timeout: int = 60
+    harvest_retries: int = 3
+    harvest_max_bytes: int = 50 * 1024 * 1024
+    harvest_grace_days: int = 7
+    harvest_job_timeout: int = 4 * 3600
+    harvest_full_every: int = 7
 
     @property
     def secure_cookies(self) -> bool:
