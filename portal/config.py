@@ -171,6 +171,8 @@ SETTINGS: tuple[Setting, ...] = (
             "stopped (and a stuck one closed as failed)", _positive_int),
     Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
             "completely (and may archive what disappeared)", _positive_int),
+    Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
+            "delivering to Europeana (e.g. the region, or eSbírky)"),
 )
 
 
@@ -210,6 +212,7 @@ class Settings:
     harvest_grace_days: int = 7
     harvest_job_timeout: int = 4 * 3600
     harvest_full_every: int = 7
+    edm_provider: str = "Liberecký kraj"
 
     @property
     def secure_cookies(self) -> bool:

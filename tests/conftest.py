@@ -19,6 +19,7 @@ import captive_portal.models  # noqa: F401
 import catalog.accounts.models  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.quality.models  # noqa: F401
+import catalog.museum.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
 from portal import migrate
@@ -156,3 +157,21 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) ->
 @pytest.fixture
 def demo_client(demo_app: Flask) -> FlaskClient:
     return demo_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def lido_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The official LIDO 1.1 XSD from ../shared/museum (with its imports, offline)."""
+    from tests.museum_files import load_schema, unpack
+
+    folder = unpack("lido-schema-bundle.tar.gz", tmp_path_factory.mktemp("lido-xsd"))
+    return load_schema(folder / "lido-schema" / "lido-v1.1.xsd")
+
+
+@pytest.fixture(scope="session")
+def edm_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Europeana's EDM XSD (metis-schema) from ../shared/museum."""
+    from tests.museum_files import load_schema, unpack
+
+    folder = unpack("edm-xsd-bundle.tar.gz", tmp_path_factory.mktemp("edm-xsd"))
+    return load_schema(folder / "edm-xsd" / "EDM.xsd")
