@@ -77,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", None, "key signing cookies; required in production (at least 32 "
             "characters), random per process in development"),
     Setting("default_locale", "cs", "language of pages when the visitor asks for none",
-            _choice("cs", "en")),
+            _choice("cs", "en", "de", "pl")),
     Setting("translations_dir", str(PROJECT_ROOT / "translations"),
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
