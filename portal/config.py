@@ -82,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("contact_email", None, "e-mail address shown on the about page and in the "
+            "accessibility statement (none by default)"),
 )
 
 
@@ -103,6 +105,7 @@ class Settings:
     translations_dir: Path
     page_size: int
     log_level: str
+    contact_email: str | None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

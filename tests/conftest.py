@@ -151,3 +151,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) ->
 @pytest.fixture
 def demo_client(demo_app: Flask) -> FlaskClient:
     return demo_app.test_client()
+
+
+# Browser-test fixtures (live demo server, Chromium, request guard) for every test module.
+from tests.browser import axe_source, browser_page, chromium, live_server  # noqa: E402, F401

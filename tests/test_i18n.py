@@ -17,6 +17,7 @@ LANGUAGES = ("cs", "en", "de", "pl")
 SAME_IN_ALL_LANGUAGES = {
     ("de", "Energy"),  # EU data theme, German label "Energie" (Czech: "Energie")
     ("pl", "Transport"),  # EU data theme, Polish label "Transport"
+    ("de", "Distribution"),  # the DCAT term, as in DCAT-AP's German documentation
     ("pl", "Wi-Fi"), ("pl", "E-mail"),
 }
 # Codes and format names (CSV, RDF/XML, JSON-LD, OAI-PMH, ...) are the same in every language.
