@@ -131,7 +131,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", None, "key signing cookies; required in production (at least 32 "
             "characters), random per process in development"),
     Setting("default_locale", "cs", "language of pages when the visitor asks for none",
-            _choice("cs", "en")),
+            _choice("cs", "en", "de", "pl")),
     Setting("translations_dir", str(PROJECT_ROOT / "translations"),
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
@@ -173,6 +173,8 @@ SETTINGS: tuple[Setting, ...] = (
             "completely (and may archive what disappeared)", _positive_int),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
+    Setting("contact_email", None, "e-mail address shown on the about page and in the "
+            "accessibility statement (none by default)"),
 )
 
 
@@ -213,6 +215,7 @@ class Settings:
     harvest_job_timeout: int = 4 * 3600
     harvest_full_every: int = 7
     edm_provider: str = "Liberecký kraj"
+    contact_email: str | None = None
 
     @property
     def secure_cookies(self) -> bool:

@@ -175,3 +175,5 @@ def edm_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     folder = unpack("edm-xsd-bundle.tar.gz", tmp_path_factory.mktemp("edm-xsd"))
     return load_schema(folder / "edm-xsd" / "EDM.xsd")
+# Browser-test fixtures (live demo server, Chromium, request guard) for every test module.
+from tests.browser import axe_source, browser_page, chromium, live_server  # noqa: E402, F401

@@ -13,6 +13,7 @@ from portal.web import (
     home,
     museum_exports,
     objects,
+    pages,
     search,
     wifi,
 )
@@ -29,5 +30,6 @@ def register(app: Flask) -> None:
     for module in (home, search, datasets, objects, wifi, health):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(pages.bp)
     errors.register(app)
     filters.register(app)
