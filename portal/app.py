@@ -51,4 +51,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     from portal.web import register
 
     register(app)
+    from portal.api import register as register_api
+
+    register_api(app)
     return app
