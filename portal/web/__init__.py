@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from portal.web import datasets, errors, filters, health, home, objects, search, wifi
+from portal.web import datasets, errors, filters, health, home, objects, search, suggest, wifi
 
 
 class SlugConverter(BaseConverter):
@@ -16,7 +16,7 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health):
+    for module in (home, search, datasets, objects, wifi, health, suggest):
         app.register_blueprint(module.bp)
     errors.register(app)
     filters.register(app)
