@@ -19,8 +19,8 @@ import captive_portal.models  # noqa: F401
 import captive_portal.search  # noqa: F401  (registers the Wi-Fi locations with the indexer)
 import catalog.accounts.models  # noqa: F401
 import catalog.models  # noqa: F401
-import catalog.quality.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
+import catalog.quality.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.tantivy_index import TantivyIndex
 from portal import migrate
