@@ -257,6 +257,7 @@ class ObjectInput(_Input):
     esbirky_url: HttpUrl | None = None
     europeana_url: HttpUrl | None = None
     state: Annotated[str, Field(pattern="^(draft|published|archived)$")] = "published"
+    acquisition: Annotated[str, Field(max_length=500)] | None = None
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -163,6 +163,23 @@ RIGHTS = {
         Term("CC-BY-4.0", "http://creativecommons.org/licenses/by/4.0/", "CC BY 4.0"),
         Term("CC-BY-SA-4.0", "http://creativecommons.org/licenses/by-sa/4.0/", "CC BY-SA 4.0"),
         Term("InC", "http://rightsstatements.org/vocab/InC/1.0/", N_("In copyright")),
+        # The rest of the statements Europeana accepts (museum records and images).
+        Term("CC-BY-NC-4.0", "http://creativecommons.org/licenses/by-nc/4.0/", "CC BY-NC 4.0"),
+        Term("CC-BY-ND-4.0", "http://creativecommons.org/licenses/by-nd/4.0/", "CC BY-ND 4.0"),
+        Term("CC-BY-NC-SA-4.0", "http://creativecommons.org/licenses/by-nc-sa/4.0/",
+             "CC BY-NC-SA 4.0"),
+        Term("CC-BY-NC-ND-4.0", "http://creativecommons.org/licenses/by-nc-nd/4.0/",
+             "CC BY-NC-ND 4.0"),
+        Term("InC-EDU", "http://rightsstatements.org/vocab/InC-EDU/1.0/",
+             N_("In copyright, educational use permitted")),
+        Term("InC-OW-EU", "http://rightsstatements.org/vocab/InC-OW-EU/1.0/",
+             N_("In copyright, EU orphan work")),
+        Term("NoC-NC", "http://rightsstatements.org/vocab/NoC-NC/1.0/",
+             N_("No copyright, non-commercial use only")),
+        Term("NoC-OKLR", "http://rightsstatements.org/vocab/NoC-OKLR/1.0/",
+             N_("No copyright, other known legal restrictions")),
+        Term("CNE", "http://rightsstatements.org/vocab/CNE/1.0/",
+             N_("Copyright not evaluated")),
     )
 }
 

@@ -142,6 +142,11 @@ def config_help() -> None:
         click.echo(f"{variable}\n    default: {default or '(none)'}\n    {doc}")
 
 
+from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
+
+cli.add_command(accounts_cli)
+
+
 def _add_linked_data_commands() -> None:
     from portal.catalog_commands import catalog_group
 

@@ -12,8 +12,11 @@ from portal.web import (
     health,
     home,
     linked_data,
+    museum_exports,
     objects,
+    pages,
     search,
+    suggest,
     wifi,
 )
 
@@ -26,7 +29,9 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, linked_data):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
         app.register_blueprint(module.bp)
+    app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(pages.bp)
     errors.register(app)
     filters.register(app)
