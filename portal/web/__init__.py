@@ -15,6 +15,7 @@ from portal.web import (
     museum_exports,
     objects,
     pages,
+    quality,
     search,
     suggest,
     wifi,
@@ -29,7 +30,7 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data, quality):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(pages.bp)
