@@ -178,6 +178,12 @@ SETTINGS: tuple[Setting, ...] = (
             "delivering to Europeana (e.g. the region, or eSbírky)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
+    Setting("sparql_path", None, "folder of the SPARQL endpoint's Oxigraph store; default: "
+            "sparql in the instance folder"),
+    Setting("sparql_timeout", 10, "seconds a SPARQL query may run before it is stopped (503)",
+            _positive_int),
+    Setting("sparql_row_cap", 10_000, "most result rows (or triples) one SPARQL query returns",
+            _positive_int),
 )
 
 
@@ -220,6 +226,9 @@ class Settings:
     harvest_full_every: int = 7
     edm_provider: str = "Liberecký kraj"
     contact_email: str | None = None
+    sparql_path: Path = Path("instance/sparql")
+    sparql_timeout: int = 10
+    sparql_row_cap: int = 10_000
 
     @property
     def secure_cookies(self) -> bool:
@@ -259,6 +268,7 @@ class Settings:
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
         values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        values["sparql_path"] = Path(values["sparql_path"] or instance / "sparql")
         if values["search_synonyms"] is not None:
             synonyms = Path(values["search_synonyms"])
             if not synonyms.is_file():
