@@ -52,6 +52,8 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
     register(app)
     from portal.accounts import init_accounts
+    from portal.editor import init_editor
 
     init_accounts(app)
+    init_editor(app)
     return app
