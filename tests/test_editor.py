@@ -243,18 +243,20 @@ def test_delete_is_soft_and_for_admins(editor_app: Flask) -> None:
 def test_a_linked_api_becomes_a_data_service(editor_app: Flask) -> None:
     editor = client_as(editor_app, "editor@kraj.example")
     create(editor)
+    assert upload(editor, "odjezdy-autobusu", CSV, "odjezdy.csv").status_code == 302
     response = post(editor, "/editor/datasets/odjezdy-autobusu/distributions/new", {
         "kind": "api", "access_url": "https://api.kraj.example/odjezdy",
         "api_documentation": "https://api.kraj.example/docs", "format": "JSON",
         "title_cs": "API odjezdů"})
     assert response.status_code == 302, response.get_data(True)
     [service] = stored(editor_app, DataService)
-    [dist] = stored(editor_app, Distribution)
+    csv_dist, api_dist = sorted(stored(editor_app, Distribution), key=lambda d: d.position)
     assert service.endpoint_url == "https://api.kraj.example/odjezdy"
-    assert dist.access_service_id == service.id
-    assert post(editor, "/editor/datasets/odjezdy-autobusu/distributions/0/remove",
+    assert api_dist.access_service_id == service.id and csv_dist.access_service_id is None
+    assert post(editor, "/editor/datasets/odjezdy-autobusu/distributions/1/remove",
                 {}).status_code == 302
-    assert stored(editor_app, DataService) == [] and stored(editor_app, Distribution) == []
+    assert stored(editor_app, DataService) == []
+    assert [d.id for d in stored(editor_app, Distribution)] == [csv_dist.id]
 
 
 def test_editor_pages_need_a_sign_in(editor_app: Flask) -> None:

@@ -122,7 +122,8 @@ def add_distribution(session: Session, actor: Principal, slug: str,
     _replace_distributions(session, dataset, [*current, dist_in.model_dump(mode="json")],
                            base_url)
     distribution = session.exec(select(Distribution).where(
-        Distribution.dataset_id == dataset.id).order_by(col(Distribution.position).desc())).one()
+        Distribution.dataset_id == dataset.id).order_by(col(Distribution.position).desc())).first()
+    assert distribution is not None  # just added
     if api_documentation is not None:
         _link_service(session, dataset, distribution, api_documentation, base_url)
     revise(session, actor, dataset, "add_distribution")

@@ -49,4 +49,4 @@ def init_editor(app: Flask) -> None:
         cap = state().settings.upload_max_bytes
         return render_error(413, gettext("Too large"),
                             gettext("The file is larger than %(size)s MB. Nothing was saved.",
-                                    size=f"{cap / 1_000_000:g}"))
+                                    size=f"{round(cap / 1048576, 1):g}"))

@@ -141,7 +141,7 @@ def edit(slug: str) -> Response | tuple[str, int]:
 def _upload_error(exc: UploadRefused) -> str:
     if exc.problem is UploadProblem.TOO_LARGE:
         return gettext("The file is larger than %(size)s MB.",
-                       size=f"{int(exc.detail) / 1_000_000:g}")
+                       size=f"{round(int(exc.detail) / 1048576, 1):g}")
     if exc.problem is UploadProblem.TYPE_MISMATCH:
         claimed, actual = exc.detail.split(":")
         return gettext("The file's content (%(actual)s) is not %(claimed)s: check the file or "
