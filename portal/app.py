@@ -53,7 +53,9 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     register(app)
     from portal.accounts import init_accounts
     from portal.editor import init_editor
+    from portal.editorial import init_editorial
 
     init_accounts(app)
     init_editor(app)
+    init_editorial(app)
     return app

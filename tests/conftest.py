@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 import captive_portal.models  # noqa: F401
 import catalog.accounts.models  # noqa: F401
 import catalog.editor.models  # noqa: F401
+import catalog.editorial.models  # noqa: F401
 import catalog.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
