@@ -54,8 +54,10 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     from portal.accounts import init_accounts
     from portal.editor import init_editor
     from portal.editorial import init_editorial
+    from portal.notifications import init_notifications
 
     init_accounts(app)
     init_editor(app)
     init_editorial(app)
+    init_notifications(app)
     return app

@@ -145,6 +145,9 @@ def config_help() -> None:
 from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
 
 cli.add_command(accounts_cli)
+from portal.notifications import notifications_cli  # noqa: E402 - issue 3's notifications
+
+cli.add_command(notifications_cli)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import catalog.accounts.models  # noqa: F401
 import catalog.editor.models  # noqa: F401
 import catalog.editorial.models  # noqa: F401
 import catalog.models  # noqa: F401
+import catalog.notifications.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
 from portal import migrate

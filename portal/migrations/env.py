@@ -10,6 +10,7 @@ import catalog.accounts.models  # noqa: F401 - registers the account tables
 import catalog.editor.models  # noqa: F401 - registers the editor's tables
 import catalog.editorial.models  # noqa: F401 - registers the editorial tables
 import catalog.models  # noqa: F401 - registers the catalog tables
+import catalog.notifications.models  # noqa: F401 - registers the notification tables
 from catalog.db import make_engine
 
 config = context.config
