@@ -147,5 +147,14 @@ from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts featur
 cli.add_command(accounts_cli)
 
 
+def _add_linked_data_commands() -> None:
+    from portal.catalog_commands import catalog_group
+
+    cli.add_command(catalog_group)
+
+
+_add_linked_data_commands()
+
+
 def main() -> None:
     cli(prog_name="portal")

@@ -11,6 +11,7 @@ from portal.web import (
     filters,
     health,
     home,
+    linked_data,
     museum_exports,
     objects,
     pages,
@@ -28,7 +29,7 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(pages.bp)
