@@ -144,3 +144,12 @@ def config_help() -> None:
 
 def main() -> None:
     cli(prog_name="portal")
+
+
+def _register_harvest() -> None:
+    from portal.harvest_cli import harvest
+
+    cli.add_command(harvest)
+
+
+_register_harvest()

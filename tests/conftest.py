@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401
 import catalog.models  # noqa: F401
+import harvesters.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
 from portal import migrate

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401 - registers the Wi-Fi tables
 import catalog.models  # noqa: F401 - registers the catalog tables
+import harvesters.models  # noqa: F401 - registers the harvest tables
 from catalog.db import make_engine
 
 config = context.config
