@@ -119,15 +119,18 @@ SETTINGS: tuple[Setting, ...] = (
             str),
     Setting("database_url", None, "SQLAlchemy URL of the catalog database; default: SQLite file "
             "portal.sqlite3 in the instance folder; production: postgresql+psycopg://..."),
-    Setting("search_backend", "embedded", "search backend: embedded (SQLite FTS5 file, no "
-            "service) or meilisearch (a Meilisearch server)", _choice("embedded", "meilisearch")),
+    Setting("search_backend", "embedded", "search backend: embedded (a tantivy index folder, "
+            "no service) or meilisearch (a Meilisearch server)",
+            _choice("embedded", "meilisearch")),
     Setting("meili_url", None, "URL of the Meilisearch server (required with "
             "PORTAL_SEARCH_BACKEND=meilisearch)", _base_url),
     Setting("meili_api_key", None, "API key of the Meilisearch server (a secret: environment "
             "only)"),
     Setting("meili_index", "portal", "name of the Meilisearch index"),
-    Setting("search_path", None, "file of the embedded search index; default: search.sqlite3 in "
+    Setting("search_path", None, "folder of the embedded search index; default: search-index in "
             "the instance folder"),
+    Setting("search_synonyms", None, "search synonyms file (one group of equivalent phrases per "
+            "line, separated by =); default: the bundled catalog/search/synonyms.txt"),
     Setting("secret_key", None, "key signing cookies; required in production (at least 32 "
             "characters), random per process in development"),
     Setting("default_locale", "cs", "language of pages when the visitor asks for none",
@@ -188,6 +191,7 @@ class Settings:
     database_url: str
     search_backend: str
     search_path: Path
+    search_synonyms: Path | None
     meili_url: str | None
     meili_api_key: str | None
     meili_index: str
@@ -254,7 +258,13 @@ class Settings:
         elif not re.match(r"^(sqlite|postgresql)(\+\w+)?://", values["database_url"]):
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
-        values["search_path"] = Path(values["search_path"] or instance / "search.sqlite3")
+        values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        if values["search_synonyms"] is not None:
+            synonyms = Path(values["search_synonyms"])
+            if not synonyms.is_file():
+                raise ConfigurationError(PREFIX + "SEARCH_SYNONYMS",
+                                         f"{synonyms} is not a readable file")
+            values["search_synonyms"] = synonyms
         if values["search_backend"] == "meilisearch" and not values["meili_url"]:
             raise ConfigurationError(PREFIX + "MEILI_URL",
                                      "is required when PORTAL_SEARCH_BACKEND=meilisearch")

@@ -15,6 +15,7 @@ from portal.web import (
     objects,
     pages,
     search,
+    suggest,
     wifi,
 )
 
@@ -27,7 +28,7 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health):
+    for module in (home, search, datasets, objects, wifi, health, suggest):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(pages.bp)
