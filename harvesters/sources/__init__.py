@@ -17,9 +17,11 @@ def config_of(source: HarvestSource) -> SourceConfig:
 
 def _factories() -> dict[str, Callable[[SourceConfig], Source]]:
     from harvesters.sources.ckan import CkanApiSource
+    from harvesters.sources.dcat_us import DcatUsSource
 
     return {
         SourceType.CKAN: CkanApiSource,
+        SourceType.DCAT_US: DcatUsSource,
     }
 
 

@@ -165,12 +165,16 @@ def package_to_item(package: Mapping[str, Any], site: str, language: str = "cs")
         if isinstance(r, dict)) if d]
     agent = _organization(package.get("organization"), lang)
     identities = [f"ckan:{site}/dataset/{remote_id}"]
+    published = [remote_id]  # the CKAN id, kept as adms:identifier
     for key in ("uri", "dcat_uri"):
         if (iri := norm.url(extras.get(key))) is not None:
             identities.append(f"iri:{iri}")
+            published.append(iri)
     for key in ("identifier", "guid"):
         if (identifier := norm.text(extras.get(key))) is not None:
             identities.append(f"identifier:{identifier}")
+            published.append(identifier)
+    data["identifiers"] = sorted({p for p in published if " " not in p and len(p) <= 500})
     return Harvested(remote_id=remote_id, kind=RecordKind.DATASET, data=data,
                      identities=tuple(identities), flags=tuple(dict.fromkeys(flags)),
                      agent=agent, label=title or remote_id)
