@@ -17,11 +17,15 @@ def config_of(source: HarvestSource) -> SourceConfig:
 
 def _factories() -> dict[str, Callable[[SourceConfig], Source]]:
     from harvesters.sources.ckan import CkanApiSource
+    from harvesters.sources.dcat import DcatRdfSource
     from harvesters.sources.dcat_us import DcatUsSource
+    from harvesters.sources.lkod import LkodSource
 
     return {
         SourceType.CKAN: CkanApiSource,
         SourceType.DCAT_US: DcatUsSource,
+        SourceType.DCAT: DcatRdfSource,
+        SourceType.LKOD: LkodSource,
     }
 
 
