@@ -158,3 +158,12 @@ _add_linked_data_commands()
 
 def main() -> None:
     cli(prog_name="portal")
+
+
+def _register_harvest() -> None:
+    from portal.harvest_cli import harvest
+
+    cli.add_command(harvest)
+
+
+_register_harvest()

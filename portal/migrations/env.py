@@ -12,6 +12,7 @@ import catalog.editorial.models  # noqa: F401 - registers the editorial tables
 import catalog.models  # noqa: F401 - registers the catalog tables
 import catalog.museum.models  # noqa: F401 - registers the museum import tables
 import catalog.quality.models  # noqa: F401 - registers the quality tables
+import harvesters.models  # noqa: F401 - registers the harvest tables
 from catalog.db import make_engine
 
 config = context.config
