@@ -17,6 +17,7 @@ from catalog.search.indexer import check, drain_outbox, reindex
 from portal import migrate
 from portal.config import describe
 from portal.state import PortalState, state
+from portal.wifi_cli import wifi
 
 
 def _create_app() -> Flask:
@@ -73,6 +74,7 @@ def demo_load() -> None:
     with transaction(portal.engine) as session:
         slugs = list(load_locations(session))
     click.echo(f"wifi locations: {len(slugs)}")
+    _demo_wifi(portal)
     applied = drain_outbox(portal.engine, portal.search, wait=True)
     click.echo(f"search index: {applied} changes applied")
 
@@ -140,6 +142,26 @@ def config_help() -> None:
     """List every setting: environment variable, default and meaning."""
     for variable, default, doc in describe():
         click.echo(f"{variable}\n    default: {default or '(none)'}\n    {doc}")
+
+
+def _demo_wifi(portal: PortalState) -> None:
+    """The Wi-Fi part of the demo: simulated gateways, notices, the demo timetable."""
+    from datetime import UTC, datetime
+
+    from captive_portal.demo import load_wifi_demo
+    from captive_portal.publishing import DEMO_TIMETABLE_SLUG, refresh_timetable
+    from portal.wifi_runtime import fetch_url, runtime
+
+    base_url = portal.settings.base_url
+    with transaction(portal.engine) as session:
+        load_wifi_demo(session, base_url=base_url, now=datetime.now(UTC).replace(tzinfo=None))
+    with transaction(portal.engine) as session:
+        refresh_timetable(session, DEMO_TIMETABLE_SLUG, runtime().timetable_path,
+                          base_url=base_url, fetch=fetch_url)
+    click.echo("wifi: simulated gateways, notices and the demo timetable loaded")
+
+
+cli.add_command(wifi)
 
 
 def main() -> None:

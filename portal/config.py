@@ -10,7 +10,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,24 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
+    Setting("wifi_token_seconds", 900, "lifetime of the signed arrival token in the splash "
+            "page's Connect form", _positive_int),
+    Setting("wifi_retention_days", 30, "days the grant log is kept before `portal wifi purge` "
+            "deletes it (hourly counts are kept)", _positive_int),
+    Setting("wifi_session_minutes", 1440, "session length asked of gateways that take one",
+            _positive_int),
+    Setting("wifi_grant_origins", "https://*.network-auth.com", "comma-separated origins a "
+            "Meraki base_grant_url may point to (`*.` matches any subdomain)"),
+    Setting("wifi_opennds_level0", "refuse", "openNDS FAS level 0 sends the token in clear: "
+            "refuse (default) or allow", _choice("refuse", "allow")),
+    Setting("wifi_gateway_rate", 3000, "arrivals and grants per gateway per minute",
+            _positive_int),
+    Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
+            _positive_int),
 )
+
+WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,15 @@ class Settings:
     translations_dir: Path
     page_size: int
     log_level: str
+    wifi_token_seconds: int = 900
+    wifi_retention_days: int = 30
+    wifi_session_minutes: int = 1440
+    wifi_grant_origins: str = "https://*.network-auth.com"
+    wifi_opennds_level0: str = "refuse"
+    wifi_gateway_rate: int = 3000
+    wifi_client_rate: int = 20
+    # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
+    wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -118,6 +144,9 @@ class Settings:
                 values[setting.name] = setting.parse(raw)
             except ValueError as exc:
                 raise ConfigurationError(setting.variable, str(exc)) from None
+        values["wifi_secrets"] = {key[len(WIFI_SECRET_PREFIX):]: value
+                                  for key, value in environ.items()
+                                  if key.startswith(WIFI_SECRET_PREFIX) and value}
         return cls._resolve(values)
 
     @classmethod

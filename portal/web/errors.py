@@ -8,6 +8,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from captive_portal.errors import WifiError
 from catalog.errors import NotFound as RecordNotFound
 from catalog.errors import ValidationError
 
@@ -30,6 +31,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def invalid(exc: ValidationError) -> tuple[str | Response, int]:
         return _render(400, gettext("Invalid request"), f"{exc.field}: {exc.message}")
+
+    @app.errorhandler(WifiError)
+    def wifi_refused(exc: WifiError) -> tuple[str | Response, int]:
+        # Nothing was granted; the reason is safe to show (it names the parameter, not values).
+        return _render(exc.status, gettext("Cannot connect"), exc.reason)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str | Response, int]:
