@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from captive_portal.locations import get_location
@@ -47,7 +48,7 @@ def withdraw(session: Session, announcement_id: int) -> None:
 def current(session: Session, location: WifiLocation | None, *, now: datetime,
             limit: int = 5) -> Sequence[WifiAnnouncement]:
     """Notices in force at ``location`` (and region-wide ones), newest first."""
-    where = col(WifiAnnouncement.location_id).is_(None)
+    where: ColumnElement[bool] = col(WifiAnnouncement.location_id).is_(None)
     if location is not None:
         where = or_(where, WifiAnnouncement.location_id == location.id)
     return session.exec(select(WifiAnnouncement).where(

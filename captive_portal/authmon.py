@@ -24,7 +24,7 @@ def authmon_reply(session: Session, *, auth_get: str, gatewayhash: str, payload:
     """The text answer to one authmon POST; the caller commits."""
     if not HASH.match(gatewayhash):
         raise ArrivalRefused("gatewayhash must be 64 hex characters")
-    mine = WifiPendingAuth.gatewayhash == gatewayhash
+    mine = col(WifiPendingAuth.gatewayhash) == gatewayhash
     session.execute(delete(WifiPendingAuth).where(
         mine, col(WifiPendingAuth.created_at) < now - timedelta(seconds=PENDING_SECONDS)))
     if auth_get == "clear":

@@ -81,11 +81,11 @@ def grant_origin(controller: str, handle: Mapping[str, str]) -> str | None:
 
 def _limit(limiter: RateLimiter, config: FlowConfig, gateway_id: int, client: str,
            now: float) -> None:
+    if not limiter.allow(f"c:{client}", config.client_rate, CLIENT_WINDOW, now):
+        raise RateLimited("too many attempts from this device: try again in ten minutes")
     if not limiter.allow(f"g:{gateway_id}", config.gateway_rate, 60, now):
         raise RateLimited("this access point has too many arrivals right now: try again in a "
                           "minute")
-    if not limiter.allow(f"c:{client}", config.client_rate, CLIENT_WINDOW, now):
-        raise RateLimited("too many attempts from this device: try again in ten minutes")
 
 
 def arrive(controller: Controller, query: RawQuery, directory: Directory,

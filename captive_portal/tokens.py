@@ -8,6 +8,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ class ArrivalToken:
     handle: Mapping[str, str] = field(repr=False)
     client_key: str
     expires: int  # Unix seconds
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # each arrival is unique
 
     def digest(self) -> str:
         """A stable identifier of this token for the once-only store."""
@@ -41,7 +43,8 @@ def _unb64(text: str) -> bytes:
 
 def _payload(token: ArrivalToken) -> dict[str, object]:
     return {"c": token.controller, "l": token.location, "g": token.gateway_id,
-            "h": dict(token.handle), "k": token.client_key, "e": token.expires}
+            "h": dict(token.handle), "k": token.client_key, "e": token.expires,
+            "n": token.nonce}
 
 
 def sign(token: ArrivalToken, key: bytes) -> str:
@@ -63,7 +66,8 @@ def verify(text: str, key: bytes, *, now: float) -> ArrivalToken:
         token = ArrivalToken(controller=str(data["c"]), location=str(data["l"]),
                              gateway_id=int(data["g"]),
                              handle={str(k): str(v) for k, v in dict(data["h"]).items()},
-                             client_key=str(data["k"]), expires=int(data["e"]))
+                             client_key=str(data["k"]), expires=int(data["e"]),
+                             nonce=str(data["n"]))
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise TokenRefused("the arrival token is malformed", 400) from None
     if token.expires < now:

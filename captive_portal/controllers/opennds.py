@@ -106,7 +106,8 @@ class OpenNdsController:
         fas = unquote(fas)
         iv = query.raw_value("iv")
         if iv is not None:
-            fields, gateway = self._decrypt(fas, unquote(iv), gateways)
+            fields, found = self._decrypt(fas, unquote(iv), gateways)
+            gateway: GatewayRecord | None = found
             levels = (2, 3)
         else:
             try:
@@ -129,11 +130,13 @@ class OpenNdsController:
             raise ArrivalRefused(f"gateway {gateway.identifier!r} is configured for level "
                                  f"{level}, the redirect is level {'/'.join(map(str, levels))}",
                                  403)
-        address = private_host_port(fields.get("gatewayaddress", ""), "gatewayaddress")
+        address = fields.get("gatewayaddress", "")
         expected = gateway.options.get("address")
         if expected and address != expected:
             raise ArrivalRefused("openNDS gatewayaddress differs from the registered address",
                                  403)
+        if not expected:  # unregistered: it must at least be on the local network
+            address = private_host_port(address, "gatewayaddress")
         authdir = fields.get("authdir") or "opennds_auth"
         if not AUTHDIR.match(authdir):
             raise ArrivalRefused("openNDS authdir is not a plain path segment")

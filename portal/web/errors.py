@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from captive_portal.errors import WifiError
@@ -35,7 +35,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(WifiError)
     def wifi_refused(exc: WifiError) -> tuple[str | Response, int]:
         # Nothing was granted; the reason is safe to show (it names the parameter, not values).
-        return _render(exc.status, gettext("Cannot connect"), exc.reason)
+        html = render_template("wifi/error.html", status=exc.status, reason=exc.reason,
+                               lang=str(get_locale() or "cs"), switch=None,
+                               locales=("cs", "en", "de", "pl"))
+        return Response(html, exc.status, headers={"Cache-Control": "no-store"}), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str | Response, int]:

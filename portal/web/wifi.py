@@ -44,7 +44,10 @@ def _setup(setup_state: object) -> None:
         (captive-portal browsers keep no cookies, so none is read or set here)."""
         if not (request.path.startswith("/wifi") or request.path.startswith("/guest/")):
             return portal_selector()  # type: ignore[no-any-return]
-        asked = request.args.get("lang")
+        try:
+            asked = request.args.get("lang")
+        except UnicodeDecodeError:  # raw non-UTF-8 bytes from a gateway: refused later
+            asked = None
         if asked in WIFI_LOCALES:
             return asked
         best = request.accept_languages.best_match(WIFI_LOCALES)
