@@ -8,6 +8,7 @@ from collections import Counter
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import WSGIRequestHandler
 
 from captive_portal.demo import load_locations
 from catalog.db import transaction
@@ -134,7 +135,19 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Serving the portal on http://{host}:{port}/  (Ctrl+C stops it)")
     # Not app.run(): Flask ignores it inside a CLI command.
     run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
-               threaded=True, use_reloader=False)
+               threaded=True, use_reloader=False, request_handler=PrivateRequestHandler)
+
+
+class PrivateRequestHandler(WSGIRequestHandler):
+    """The development server's request log without the client address or the query string:
+    Wi-Fi gateways put client MAC and IP addresses in the query."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = self.path.split("?", 1)[0]
+        self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+
+    def address_string(self) -> str:
+        return "-"
 
 
 @cli.command("config")

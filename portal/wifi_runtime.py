@@ -71,6 +71,7 @@ class WifiRuntime:
     _directory: tuple[float, Directory] | None = None
     _timetable: tuple[float, Timetable | None] | None = None
     _content: dict[str, tuple[float, LocationContent]] = field(default_factory=dict)
+    _pages: dict[tuple[object, ...], tuple[float, str]] = field(default_factory=dict)
 
     @property
     def timetable_path(self) -> Path:
@@ -114,10 +115,20 @@ class WifiRuntime:
             self._content[slug] = cached
         return cached[1]
 
+    def page(self, key: tuple[object, ...], render: Callable[[], str]) -> str:
+        """A rendered page shell for ``key``, re-rendered every ``CONTENT_SECONDS``."""
+        now = time.monotonic()
+        cached = self._pages.get(key)
+        if cached is None or now - cached[0] > CONTENT_SECONDS:
+            cached = (now, render())
+            self._pages[key] = cached
+        return cached[1]
+
     def forget(self) -> None:
         """Drop the caches (after a registry change in the same process)."""
         self._directory = None
         self._content.clear()
+        self._pages.clear()
 
 
 def build_runtime(settings: Settings) -> WifiRuntime:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
+from markupsafe import escape
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from captive_portal import tokens
@@ -64,28 +65,50 @@ def _landing_url(slug: str) -> str:
     return f"{state().settings.base_url}/wifi/{slug}/"
 
 
+TOKEN_MARK = "ARRIVALTOKENPLACEHOLDER7f3a"  # unreserved characters: unchanged by URL encoding
+ORIGINAL_MARK = "ORIGINALURLPLACEHOLDER7f3a"
+
+
 def _splash(status: int = 200, *, slug: str | None, token: str | None = None,
             arrival: Arrival | None = None, connected: bool = False,
             form_origin: str | None = None) -> Response:
+    """The splash page. Its HTML is rendered once per place, language and shape every
+    ``CONTENT_SECONDS`` and the arrival's token and original URL are filled in per request
+    (a train's worth of arrivals then costs a string replace each)."""
     wifi = runtime()
-    session = db_session()
-    content = wifi.content(session, slug, gettext("Map of the surroundings")) if slug else None
-    places = list_locations(session) if content is None else []
-    news = content.news if content else current(session, None, now=_naive_now())
-    base = url_for("wifi.location", location=slug) if slug else url_for("wifi.index")
-    switch = {lang: base + "?" + urlencode({"lang": lang, **({"arrival": token} if token
-                                                               else {})})
-              for lang in WIFI_LOCALES}
-    html = render_template("wifi/splash.html", content=content, places=places, news=news,
-                           token=token, arrival=arrival, connected=connected, switch=switch,
-                           terms=TERMS.get(_lang()) or TERMS["cs"], terms_version=TERMS_VERSION,
-                           now=wifi.now(), lang=_lang(), locales=WIFI_LOCALES)
+    original = arrival.original_url if arrival and not connected else None
+    key = (slug, _lang(), connected, token is not None, original is not None)
+    html = wifi.page(key, lambda: _render_splash(slug, token is not None, connected,
+                                                 original is not None))
+    if token is not None:
+        html = html.replace(TOKEN_MARK, token)
+    if original is not None:
+        html = html.replace(ORIGINAL_MARK, str(escape(original)))
     response = Response(html, status, headers=NO_STORE)
     sources = "'self'" + (f" {form_origin}" if form_origin else "")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; "
         f"form-action {sources}; base-uri 'none'; frame-ancestors 'none'")
     return response
+
+
+def _render_splash(slug: str | None, with_token: bool, connected: bool,
+                   with_original: bool) -> str:
+    wifi = runtime()
+    session = db_session()
+    content = wifi.content(session, slug, gettext("Map of the surroundings")) if slug else None
+    places = list_locations(session) if content is None else []
+    news = content.news if content else current(session, None, now=_naive_now())
+    base = url_for("wifi.location", location=slug) if slug else url_for("wifi.index")
+    token = TOKEN_MARK if with_token else None
+    switch = {lang: base + "?" + urlencode({"lang": lang, **({"arrival": token} if token
+                                                               else {})})
+              for lang in WIFI_LOCALES}
+    return render_template("wifi/splash.html", content=content, places=places, news=news,
+                           token=token, original=ORIGINAL_MARK if with_original else None,
+                           connected=connected, switch=switch,
+                           terms=TERMS.get(_lang()) or TERMS["cs"], terms_version=TERMS_VERSION,
+                           lang=_lang(), locales=WIFI_LOCALES)
 
 
 def _naive_now() -> datetime:
