@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,24 @@ SETTINGS: tuple[Setting, ...] = (
             "delivering to Europeana (e.g. the region, or eSbírky)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
+    # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
+    Setting("wifi_token_seconds", 900, "lifetime of the signed arrival token in the splash "
+            "page's Connect form", _positive_int),
+    Setting("wifi_retention_days", 30, "days the grant log is kept before `portal wifi purge` "
+            "deletes it (hourly counts are kept)", _positive_int),
+    Setting("wifi_session_minutes", 1440, "session length asked of gateways that take one",
+            _positive_int),
+    Setting("wifi_grant_origins", "https://*.network-auth.com", "comma-separated origins a "
+            "Meraki base_grant_url may point to (`*.` matches any subdomain)"),
+    Setting("wifi_opennds_level0", "refuse", "openNDS FAS level 0 sends the token in clear: "
+            "refuse (default) or allow", _choice("refuse", "allow")),
+    Setting("wifi_gateway_rate", 3000, "arrivals and grants per gateway per minute",
+            _positive_int),
+    Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
+            _positive_int),
 )
+
+WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
 
 
 @dataclass(frozen=True)
@@ -226,6 +243,15 @@ class Settings:
         if self.cookie_secure == "auto":
             return self.base_url.startswith("https://")
         return self.cookie_secure == "true"
+    wifi_token_seconds: int = 900
+    wifi_retention_days: int = 30
+    wifi_session_minutes: int = 1440
+    wifi_grant_origins: str = "https://*.network-auth.com"
+    wifi_opennds_level0: str = "refuse"
+    wifi_gateway_rate: int = 3000
+    wifi_client_rate: int = 20
+    # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
+    wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -243,6 +269,9 @@ class Settings:
                 raise ConfigurationError(setting.variable, str(exc)) from None
         values["oidc_providers"] = tuple(values["oidc_providers"] or ())
         values["oidc"] = _oidc_providers(environ, values["oidc_providers"])
+        values["wifi_secrets"] = {key[len(WIFI_SECRET_PREFIX):]: value
+                                  for key, value in environ.items()
+                                  if key.startswith(WIFI_SECRET_PREFIX) and value}
         return cls._resolve(values)
 
     @classmethod
