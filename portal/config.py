@@ -82,6 +82,10 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("oai_admin_email", "opendata@kraj-lbc.cz", "adminEmail of the OAI-PMH provider "
+            "at /oai"),
+    Setting("oai_page_size", 250, "records per OAI-PMH list response (then a resumption "
+            "token)", _positive_int),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
 )
@@ -105,6 +109,8 @@ class Settings:
     translations_dir: Path
     page_size: int
     log_level: str
+    oai_admin_email: str
+    oai_page_size: int
     edm_provider: str
 
     @classmethod

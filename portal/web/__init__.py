@@ -12,6 +12,7 @@ from portal.web import (
     health,
     home,
     museum_exports,
+    oai,
     objects,
     search,
     wifi,
@@ -29,5 +30,6 @@ def register(app: Flask) -> None:
     for module in (home, search, datasets, objects, wifi, health):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(oai.bp)
     errors.register(app)
     filters.register(app)
