@@ -16,8 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401
+import catalog.accounts.models  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
+import catalog.quality.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.embedded import SqliteFtsIndex
 from portal import migrate
@@ -27,6 +29,9 @@ from portal.config import Settings
 BASE_URL = "https://data.example-kraj.test"
 PG_VARIABLE = "PORTAL_TEST_DATABASE_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# ../shared beside the checkout (CI); PORTAL_TEST_SHARED points elsewhere (a git worktree).
+SHARED_DIR = Path(os.environ.get("PORTAL_TEST_SHARED")
+                  or Path(__file__).parents[1].parent / "shared")
 
 
 def pytest_report_header() -> str:
@@ -170,3 +175,5 @@ def edm_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
 
     folder = unpack("edm-xsd-bundle.tar.gz", tmp_path_factory.mktemp("edm-xsd"))
     return load_schema(folder / "edm-xsd" / "EDM.xsd")
+# Browser-test fixtures (live demo server, Chromium, request guard) for every test module.
+from tests.browser import axe_source, browser_page, chromium, live_server  # noqa: E402, F401

@@ -14,6 +14,7 @@ from portal.web import (
     museum_exports,
     oai,
     objects,
+    pages,
     search,
     wifi,
 )
@@ -31,5 +32,6 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)
+    app.register_blueprint(pages.bp)
     errors.register(app)
     filters.register(app)

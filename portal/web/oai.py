@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from catalog.museum.oai import Repository, handle
+from portal.accounts import csrf_exempt
 from portal.state import state
 
 bp = Blueprint("oai", __name__)
@@ -19,6 +20,7 @@ def repository() -> Repository:
 
 
 @bp.route("/oai", methods=["GET", "POST"])
+@csrf_exempt  # a protocol endpoint for harvesters: no session, no cookie, nothing to forge
 def endpoint() -> Response:
     values = request.form if request.method == "POST" else request.args
     arguments = {name: values.getlist(name) for name in values}
