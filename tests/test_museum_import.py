@@ -24,7 +24,7 @@ from catalog.museum.imports import (
     start_import,
 )
 from catalog.museum.models import ImportStatus
-from catalog.museum.uploads import Limits, Notes, UploadError, iter_upload
+from catalog.museum.uploads import DEFAULT_LIMITS, Limits, Notes, UploadError, iter_upload
 from catalog.objects import create_object
 from catalog.services import upsert_agent
 from tests.conftest import BASE_URL
@@ -128,7 +128,7 @@ def zip_of(tmp_path: Path, members: dict[str, bytes], name: str = "upload.zip") 
     return path
 
 
-def items(path: Path, limits: Limits = Limits()) -> tuple[list, Notes]:
+def items(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[list, Notes]:
     notes = Notes()
     found = list(iter_upload(path, path.name, institution="smlb", notes=notes, limits=limits))
     return found, notes
