@@ -175,6 +175,10 @@ SETTINGS: tuple[Setting, ...] = (
             "stopped (and a stuck one closed as failed)", _positive_int),
     Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
             "completely (and may archive what disappeared)", _positive_int),
+    Setting("museum_upload_max_bytes", 200 * 1024 * 1024, "largest curator upload (LIDO, CSV or "
+            "zip) in bytes", _positive_int),
+    Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
+            "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
@@ -222,6 +226,8 @@ class Settings:
     contact_email: str | None = None
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
+    museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
 
     @property
     def secure_cookies(self) -> bool:

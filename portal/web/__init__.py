@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from portal.web import (
+    curator,
     datasets,
     errors,
     filters,
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)
+    app.register_blueprint(curator.bp)
     app.register_blueprint(pages.bp)
     errors.register(app)
     filters.register(app)
