@@ -161,6 +161,10 @@ from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts featur
 
 cli.add_command(accounts_cli)
 
+from portal.museum_cli import museum_cli  # noqa: E402 - the museum register's commands
+
+cli.add_command(museum_cli)
+
 
 def _add_linked_data_commands() -> None:
     from portal.catalog_commands import catalog_group

@@ -139,6 +139,10 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("oai_admin_email", "opendata@kraj-lbc.cz", "adminEmail of the OAI-PMH provider "
+            "at /oai"),
+    Setting("oai_page_size", 250, "records per OAI-PMH list response (then a resumption "
+            "token)", _positive_int),
     # Accounts (issue 3)
     Setting("cookie_secure", "auto", "send the session cookie only over HTTPS: auto (when the "
             "base URL is https), true or false (plain http://127.0.0.1 development)",
@@ -174,6 +178,10 @@ SETTINGS: tuple[Setting, ...] = (
             "stopped (and a stuck one closed as failed)", _positive_int),
     Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
             "completely (and may archive what disappeared)", _positive_int),
+    Setting("museum_upload_max_bytes", 200 * 1024 * 1024, "largest curator upload (LIDO, CSV or "
+            "zip) in bytes", _positive_int),
+    Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
+            "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
@@ -237,6 +245,10 @@ class Settings:
     harvest_full_every: int = 7
     edm_provider: str = "Liberecký kraj"
     contact_email: str | None = None
+    oai_admin_email: str = "opendata@kraj-lbc.cz"
+    oai_page_size: int = 250
+    museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
 
     @property
     def secure_cookies(self) -> bool:

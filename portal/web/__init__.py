@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from portal.web import (
+    curator,
     datasets,
     errors,
     filters,
@@ -13,6 +14,7 @@ from portal.web import (
     home,
     linked_data,
     museum_exports,
+    oai,
     objects,
     pages,
     search,
@@ -32,6 +34,8 @@ def register(app: Flask) -> None:
     for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(oai.bp)
+    app.register_blueprint(curator.bp)
     app.register_blueprint(pages.bp)
     errors.register(app)
     filters.register(app)
