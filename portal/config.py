@@ -56,6 +56,13 @@ def _base_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _tile_url(value: str) -> str:
+    if not re.match(r"^https?://[^/\s?#]+/\S*$", value) or not all(
+            part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("must be an http(s) URL template with {z}, {x} and {y}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("env", "development", "development or production (production requires a secret "
             "key and a database URL)", _choice("development", "production")),
@@ -82,6 +89,11 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("map_tiles", None, "URL template of the map tiles, e.g. "
+            "https://tiles.example.org/{z}/{x}/{y}.png (none: markers on a plain background); "
+            "its host is added to the Content-Security-Policy", _tile_url),
+    Setting("map_attribution", "", "attribution of the map tiles (required with "
+            "PORTAL_MAP_TILES)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
 )
@@ -105,6 +117,8 @@ class Settings:
     translations_dir: Path
     page_size: int
     log_level: str
+    map_tiles: str | None
+    map_attribution: str
     contact_email: str | None
 
     @classmethod
@@ -149,6 +163,9 @@ class Settings:
             values["secret_key"] = secrets.token_hex(32)
         elif production and len(secret) < 32:
             raise ConfigurationError(PREFIX + "SECRET_KEY", "must be at least 32 characters")
+        if values["map_tiles"] and not values["map_attribution"]:
+            raise ConfigurationError(PREFIX + "MAP_ATTRIBUTION",
+                                     "is required when PORTAL_MAP_TILES is set")
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from portal.web import datasets, errors, filters, health, home, objects, pages, search, wifi
+from portal.web import (
+    datasets,
+    errors,
+    filters,
+    health,
+    home,
+    maps,
+    objects,
+    pages,
+    search,
+    wifi,
+)
 
 
 class SlugConverter(BaseConverter):
@@ -19,5 +30,6 @@ def register(app: Flask) -> None:
     for module in (home, search, datasets, objects, wifi, health):
         app.register_blueprint(module.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(maps.bp)
     errors.register(app)
     filters.register(app)
