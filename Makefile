@@ -43,7 +43,7 @@ lint: install-dev
 
 ## make messages: re-extract user-facing strings into the catalogs in translations/
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k N_ -k _l -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:

@@ -12,9 +12,11 @@ from portal.web import (
     health,
     home,
     maps,
+    museum_exports,
     objects,
     pages,
     search,
+    suggest,
     wifi,
 )
 
@@ -27,8 +29,9 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health):
+    for module in (home, search, datasets, objects, wifi, health, suggest):
         app.register_blueprint(module.bp)
+    app.register_blueprint(museum_exports.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(maps.bp)
     errors.register(app)
