@@ -146,6 +146,10 @@ from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts featur
 
 cli.add_command(accounts_cli)
 
+from portal.addresses_cli import datasets_cli  # noqa: E402 - dataset addresses (issue 9)
+
+cli.add_command(datasets_cli)
+
 
 def main() -> None:
     cli(prog_name="portal")

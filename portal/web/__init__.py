@@ -6,8 +6,10 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from portal.web import (
+    addresses,
     datasets,
     errors,
+    feeds,
     filters,
     health,
     home,
@@ -34,5 +36,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(maps.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(addresses.bp)
     errors.register(app)
     filters.register(app)
