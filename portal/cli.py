@@ -191,6 +191,9 @@ def _demo_wifi(portal: PortalState) -> None:
 
 
 cli.add_command(wifi)
+from portal.addresses_cli import datasets_cli  # noqa: E402 - dataset addresses (issue 9)
+
+cli.add_command(datasets_cli)
 
 
 def main() -> None:

@@ -110,6 +110,13 @@ def _oidc_providers(environ: Mapping[str, str], names: tuple[str, ...]) -> tuple
     return tuple(providers)
 
 
+def _tile_url(value: str) -> str:
+    if not re.match(r"^https?://[^/\s?#]+/\S*$", value) or not all(
+            part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("must be an http(s) URL template with {z}, {x} and {y}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("env", "development", "development or production (production requires a secret "
             "key and a database URL)", _choice("development", "production")),
@@ -184,6 +191,13 @@ SETTINGS: tuple[Setting, ...] = (
             "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
+
+
+    Setting("map_tiles", None, "URL template of the map tiles, e.g. "
+            "https://tiles.example.org/{z}/{x}/{y}.png (none: markers on a plain background); "
+            "its host is added to the Content-Security-Policy", _tile_url),
+    Setting("map_attribution", "", "attribution of the map tiles (required with "
+            "PORTAL_MAP_TILES)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
     # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
@@ -244,6 +258,8 @@ class Settings:
     harvest_job_timeout: int = 4 * 3600
     harvest_full_every: int = 7
     edm_provider: str = "Liberecký kraj"
+    map_tiles: str | None = None
+    map_attribution: str = ""
     contact_email: str | None = None
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
@@ -319,6 +335,9 @@ class Settings:
             values["secret_key"] = secrets.token_hex(32)
         elif production and len(secret) < 32:
             raise ConfigurationError(PREFIX + "SECRET_KEY", "must be at least 32 characters")
+        if values["map_tiles"] and not values["map_attribution"]:
+            raise ConfigurationError(PREFIX + "MAP_ATTRIBUTION",
+                                     "is required when PORTAL_MAP_TILES is set")
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:

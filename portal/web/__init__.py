@@ -6,13 +6,16 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from portal.web import (
+    addresses,
     curator,
     datasets,
     errors,
+    feeds,
     filters,
     health,
     home,
     linked_data,
+    maps,
     museum_exports,
     oai,
     objects,
@@ -37,5 +40,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(oai.bp)
     app.register_blueprint(curator.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(maps.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(addresses.bp)
     errors.register(app)
     filters.register(app)
