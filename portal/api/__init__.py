@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from portal.api import ckan, ckan_actions  # noqa: F401  (registers the actions)
+    from portal.api import ckan, ckan_actions, rest  # noqa: F401  (registers the actions)
 
     app.register_blueprint(ckan.bp)
+    app.register_blueprint(rest.bp)

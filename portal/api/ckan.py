@@ -158,3 +158,16 @@ def call(name: str) -> Response:
 @bp.get("/api/3")
 def version() -> Response:
     return _json_response({"version": 3}, 200)
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """Any site may call the API from a browser: authentication is by token header only (never
+    a cookie), so an open origin exposes nothing a caller does not already hold."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, X-CKAN-API-Key, Content-Type")
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
