@@ -142,5 +142,10 @@ def config_help() -> None:
         click.echo(f"{variable}\n    default: {default or '(none)'}\n    {doc}")
 
 
+from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
+
+cli.add_command(accounts_cli)
+
+
 def main() -> None:
     cli(prog_name="portal")

@@ -14,6 +14,11 @@ from catalog.errors import ValidationError
 log = logging.getLogger(__name__)
 
 
+def render_error(status: int, title: str, detail: str) -> tuple[str | Response, int]:
+    """An error page (JSON under /api/) with ``status``."""
+    return _render(status, title, detail)
+
+
 def _render(status: int, title: str, detail: str,
             headers: dict[str, str] | None = None) -> tuple[str | Response, int]:
     if request.path.startswith("/api/v1/"):
