@@ -10,6 +10,7 @@ import catalog.accounts.models  # noqa: F401 - registers the account tables
 import catalog.models  # noqa: F401 - registers the catalog tables
 import catalog.museum.models  # noqa: F401 - registers the museum import tables
 import catalog.quality.models  # noqa: F401 - registers the quality tables
+import catalog.tokens.models  # noqa: F401 - registers the API token table
 from catalog.db import make_engine
 
 config = context.config
