@@ -24,6 +24,7 @@ import catalog.editorial.models  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
 import catalog.quality.models  # noqa: F401
+import catalog.tokens.models  # noqa: F401
 import harvesters.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.tantivy_index import TantivyIndex

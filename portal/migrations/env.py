@@ -13,6 +13,7 @@ import catalog.editorial.models  # noqa: F401 - registers the editorial tables
 import catalog.models  # noqa: F401 - registers the catalog tables
 import catalog.museum.models  # noqa: F401 - registers the museum import tables
 import catalog.quality.models  # noqa: F401 - registers the quality tables
+import catalog.tokens.models  # noqa: F401 - registers the API token table
 import harvesters.models  # noqa: F401 - registers the harvest tables
 from catalog.db import make_engine
 
