@@ -1,0 +1,37 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+  // A copy button on each code snippet.
+  document.querySelectorAll("pre[data-copy]").forEach(function (pre) {
+    if (!navigator.clipboard) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = pre.getAttribute("data-copy");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(pre.textContent).then(function () {
+        button.textContent = pre.getAttribute("data-copied");
+      });
+    });
+    pre.insertAdjacentElement("afterend", button);
+  });
+})();
+(function () {
+  "use strict";
+  // The map search: a button that searches the area the map shows.
+  var form = document.getElementById("bbox-form");
+  var map = window.map_search;
+  if (!form || !map || !map.getBounds) { return; }
+  var button = document.createElement("button");
+  button.type = "button";
+  button.textContent = form.getAttribute("data-visible-label");
+  button.addEventListener("click", function () {
+    var b = map.getBounds();
+    var values = {west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth()};
+    Object.keys(values).forEach(function (name) {
+      form.elements[name].value = values[name].toFixed(4);
+    });
+    form.submit();
+  });
+  form.insertBefore(button, form.firstChild);
+})();
