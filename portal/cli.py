@@ -160,6 +160,9 @@ def config_help() -> None:
 from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
 
 cli.add_command(accounts_cli)
+from portal.notifications import notifications_cli  # noqa: E402 - issue 3's notifications
+
+cli.add_command(notifications_cli)
 
 from portal.museum_cli import museum_cli  # noqa: E402 - the museum register's commands
 
