@@ -170,9 +170,10 @@ cli.add_command(museum_cli)
 
 
 def _add_linked_data_commands() -> None:
-    from portal.catalog_commands import catalog_group
+    from portal.catalog_commands import catalog_group, links_group, quality_group
 
-    cli.add_command(catalog_group)
+    for group in (catalog_group, quality_group, links_group):
+        cli.add_command(group)
 
 
 _add_linked_data_commands()
