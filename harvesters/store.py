@@ -352,6 +352,11 @@ class Store:
             self.session.add(HarvestIdentity(record_id=record.id or 0, key=key))
 
     # -- archiving --------------------------------------------------------------------------
+    def has_records(self) -> bool:
+        return self.session.exec(select(HarvestRecord.id).where(
+            HarvestRecord.source_id == self.source_id, col(HarvestRecord.archived).is_(False),
+            col(HarvestRecord.detached).is_(False)).limit(1)).first() is not None
+
     def archive_missing(self, now: datetime, grace: timedelta, batch: int = 500) -> None:
         """After a complete read: records not seen in this job start their grace period;
         those missing longer than ``grace`` are archived."""
