@@ -13,6 +13,7 @@ from captive_portal.models import WifiLocation
 from catalog.errors import NotFound
 from catalog.models import utcnow
 from catalog.schemas import RequiredLangText, RuianIri, Slug, parse_input
+from catalog.services import enqueue_index
 
 LOCATION_KINDS = ("railway_station", "bus_terminal", "library", "square", "tourist_info",
                   "museum")
@@ -62,11 +63,14 @@ def upsert_location(session: Session, data: LocationInput | Mapping[str, Any]) -
     if location is None:
         location = WifiLocation(slug=location_in.slug, **values)
         session.add(location)
-    else:
+    elif any(getattr(location, name) != value for name, value in values.items()):
         for name, value in values.items():
             setattr(location, name, value)
         location.updated_at = utcnow()
+    else:
+        return location
     session.flush()
+    enqueue_index(session, "location", location.id or 0)  # see captive_portal.search
     return location
 
 

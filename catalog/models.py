@@ -117,6 +117,9 @@ class Dataset(SQLModel, table=True):
     keywords: LangList = _json(default_factory=dict)
     themes: list[str] = _json(default_factory=list)
     concepts: list[str] = _json(default_factory=list)
+    identifiers: list[str] = _json(default_factory=list)
+    applicable_legislation: list[str] = _json(default_factory=list)
+    hvd_categories: list[str] = _json(default_factory=list)
     publisher_id: int = Field(foreign_key="agent.id", index=True)
     contact_point_id: int | None = Field(default=None, foreign_key="contact_point.id")
     spatial: list[str] = _json(default_factory=list)
@@ -196,7 +199,9 @@ class CollectionObject(SQLModel, table=True):
     """A museum collection object, modelled on LIDO's core and the Czech evidence fields."""
 
     __tablename__ = "collection_object"
-    __table_args__ = (UniqueConstraint("institution_id", "inventory_number"),)
+    __table_args__ = (UniqueConstraint("institution_id", "inventory_number"),
+                      # OAI-PMH lists pages by (datestamp, id): keyset paging (0007_museum).
+                      Index("ix_collection_object_updated_id", "updated_at", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     iri: str = Field(sa_column=Column(String(500), unique=True, nullable=False))
@@ -226,6 +231,8 @@ class CollectionObject(SQLModel, table=True):
     source_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
+    # Added by the museum register (revision 0007_museum): the Czech "způsob nabytí".
+    acquisition: str | None = Field(default=None, max_length=500)
 
 
 class SearchOutbox(SQLModel, table=True):

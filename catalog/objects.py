@@ -44,6 +44,7 @@ def _object_values(object_in: ObjectInput) -> dict[str, Any]:
         "esbirky_url": object_in.esbirky_url,
         "europeana_url": object_in.europeana_url,
         "state": object_in.state,
+        "acquisition": object_in.acquisition,
     }
 
 

@@ -79,6 +79,18 @@ def _ruian(value: str) -> str:
     return value
 
 
+def _hvd_category(value: str) -> str:
+    if not value.startswith(voc.HVD_CATEGORY_BASE) or len(value) > 300:
+        raise ValueError(f"must be an HVD category IRI ({voc.HVD_CATEGORY_BASE}c_…)")
+    return value
+
+
+def _identifier(value: str) -> str:
+    if not value or len(value) > 500 or any(ch.isspace() for ch in value):
+        raise ValueError("must be 1 to 500 characters without spaces")
+    return value
+
+
 def _bbox(value: list[float]) -> list[float]:
     west, south, east, north = value
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
@@ -97,6 +109,7 @@ FormatIri = Annotated[str, _vocabulary(voc.FILE_TYPES, "file type")]
 LicenceIri = Annotated[str, _vocabulary(voc.LICENCES, "licence")]
 RightsIri = Annotated[str, _vocabulary(voc.RIGHTS, "rights statement")]
 RuianIri = Annotated[str, AfterValidator(_ruian)]
+HvdCategoryIri = Annotated[str, AfterValidator(_hvd_category)]
 
 
 class _Input(BaseModel):
@@ -130,6 +143,17 @@ class TemporalInput(_Input):
         return self
 
 
+class DataServiceInput(_Input):
+    """A dcat:DataService a distribution is served through (an API, SPARQL, WMS endpoint).
+    Services are identified by their endpoint URL: datasets naming one endpoint share it."""
+
+    title: RequiredLangText
+    description: LangText = Field(default_factory=dict)
+    endpoint_url: HttpUrl
+    endpoint_description: HttpUrl | None = None
+    license: LicenceIri | None = None
+
+
 class DistributionInput(_Input):
     title: LangText = Field(default_factory=dict)
     description: LangText = Field(default_factory=dict)
@@ -149,6 +173,7 @@ class DistributionInput(_Input):
     personal_data: Annotated[str, _choice(voc.TERMS_PERSONAL_DATA, "personal-data term")] = "no"
     issued: date | None = None
     modified: date | None = None
+    access_service: DataServiceInput | None = None
 
 
 class DatasetInput(_Input):
@@ -160,6 +185,12 @@ class DatasetInput(_Input):
     publisher: Slug
     themes: list[ThemeIri] = Field(default_factory=list)
     concepts: list[HttpUrl] = Field(default_factory=list)
+    # The source's own identifiers (its dataset IRI, a DCAT-US identifier, a CKAN id): published
+    # as adms:identifier (and owl:sameAs when an IRI) so the record keeps its identity.
+    identifiers: list[Annotated[str, AfterValidator(_identifier)]] = Field(default_factory=list)
+    # High-Value Datasets (EU 2023/138): ELI IRIs and HVD category IRIs.
+    applicable_legislation: list[HttpUrl] = Field(default_factory=list)
+    hvd_categories: list[HvdCategoryIri] = Field(default_factory=list)
     spatial: list[RuianIri] = Field(default_factory=list)
     bbox: Annotated[list[float], Field(min_length=4, max_length=4),
                     AfterValidator(_bbox)] | None = None
@@ -226,6 +257,7 @@ class ObjectInput(_Input):
     esbirky_url: HttpUrl | None = None
     europeana_url: HttpUrl | None = None
     state: Annotated[str, Field(pattern="^(draft|published|archived)$")] = "published"
+    acquisition: Annotated[str, Field(max_length=500)] | None = None
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -21,13 +21,21 @@ from catalog.models import (
     AgentKind,
     Catalog,
     ContactPoint,
+    DataService,
+    DataServiceDataset,
     Dataset,
     Distribution,
     RecordState,
     SearchOutbox,
     utcnow,
 )
-from catalog.schemas import AgentInput, DatasetInput, DistributionInput, parse_input
+from catalog.schemas import (
+    AgentInput,
+    DataServiceInput,
+    DatasetInput,
+    DistributionInput,
+    parse_input,
+)
 
 
 class Upsert(enum.StrEnum):
@@ -96,6 +104,9 @@ def _dataset_values(dataset_in: DatasetInput) -> dict[str, Any]:
                      for lang, words in dataset_in.keywords.items()},
         "themes": list(dataset_in.themes),
         "concepts": list(dataset_in.concepts),
+        "identifiers": list(dataset_in.identifiers),
+        "applicable_legislation": list(dataset_in.applicable_legislation),
+        "hvd_categories": list(dataset_in.hvd_categories),
         "spatial": list(dataset_in.spatial),
         "bbox_west": west, "bbox_south": south, "bbox_east": east, "bbox_north": north,
         "temporal_start": temporal.start if temporal else None,
@@ -110,10 +121,34 @@ def _dataset_values(dataset_in: DatasetInput) -> dict[str, Any]:
 
 
 def _distribution_values(dist_in: DistributionInput, position: int) -> dict[str, Any]:
-    values = dist_in.model_dump(exclude={"personal_data"})
+    values = dist_in.model_dump(exclude={"personal_data", "access_service"})
     values["terms_personal_data"] = dist_in.personal_data
     values["position"] = position
     return values
+
+
+def _apply_service(session: Session, dataset: Dataset, service_in: DataServiceInput,
+                   base_url: str) -> DataService:
+    """The data service at ``service_in.endpoint_url`` (created or updated), serving ``dataset``."""
+    service = session.exec(select(DataService).where(
+        DataService.endpoint_url == service_in.endpoint_url)).first()
+    values = service_in.model_dump()
+    if service is None:
+        service = DataService(slug=iris.placeholder(), iri=iris.placeholder(),
+                              publisher_id=dataset.publisher_id, **values)
+        session.add(service)
+        session.flush()
+        service.slug = f"service-{service.id}"
+        service.iri = iris.mint(base_url, "services", service.id or 0)
+    elif any(getattr(service, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(service, name, value)
+        service.updated_at = utcnow()
+    link = session.get(DataServiceDataset, (service.id, dataset.id))
+    if link is None:
+        session.add(DataServiceDataset(service_id=service.id or 0, dataset_id=dataset.id or 0))
+    session.flush()
+    return service
 
 
 def _apply_distributions(session: Session, dataset: Dataset, items: list[DistributionInput],
@@ -123,8 +158,14 @@ def _apply_distributions(session: Session, dataset: Dataset, items: list[Distrib
         Distribution.dataset_id == dataset.id).order_by(col(Distribution.position))))
     by_url = {(d.download_url or d.access_url): d for d in existing}
     kept: set[int] = set()
+    served_by: set[int] = set()
     for position, dist_in in enumerate(items):
         values = _distribution_values(dist_in, position)
+        values["access_service_id"] = None
+        if dist_in.access_service is not None:
+            service = _apply_service(session, dataset, dist_in.access_service, base_url)
+            values["access_service_id"] = service.id
+            served_by.add(service.id or 0)
         current = by_url.get(dist_in.download_url or dist_in.access_url)
         if current is not None and current.id not in kept:
             for name, value in values.items():
@@ -139,6 +180,10 @@ def _apply_distributions(session: Session, dataset: Dataset, items: list[Distrib
     for distribution in existing:
         if distribution.id not in kept:
             session.delete(distribution)
+    for link in session.exec(select(DataServiceDataset).where(
+            DataServiceDataset.dataset_id == dataset.id)):
+        if link.service_id not in served_by:
+            session.delete(link)
     session.flush()
 
 

@@ -22,6 +22,9 @@ EUROVOC_BASE = "http://eurovoc.europa.eu/"
 RUIAN_BASE = "https://linked.cuzk.cz/resource/ruian/"
 LIBEREC_REGION_IRI = RUIAN_BASE + "vusc/78"
 TERMS_BASE = "https://data.gov.cz/podmínky-užití/"
+HVD_CATEGORY_BASE = "http://data.europa.eu/bna/"
+HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
+OPEN_DATA_LEGISLATION = "http://data.europa.eu/eli/dir/2019/1024/oj"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,27 @@ FREQUENCIES = _terms(
         ("IRREG", N_("irregular")),
         ("NEVER", N_("never")),
         ("UNKNOWN", N_("unknown")),
+        # The rest of the EU frequency authority list, so harvested records keep their value.
+        ("HOURLY", N_("hourly")),
+        ("BIHOURLY", N_("every two hours")),
+        ("TRIHOURLY", N_("every three hours")),
+        ("DAILY_2", N_("twice a day")),
+        ("WEEKLY_2", N_("twice a week")),
+        ("WEEKLY_3", N_("three times a week")),
+        ("BIWEEKLY", N_("every two weeks")),
+        ("MONTHLY_2", N_("twice a month")),
+        ("MONTHLY_3", N_("three times a month")),
+        ("BIMONTHLY", N_("every two months")),
+        ("ANNUAL_2", N_("twice a year")),
+        ("ANNUAL_3", N_("three times a year")),
+        ("BIENNIAL", N_("every two years")),
+        ("TRIENNIAL", N_("every three years")),
+        ("QUADRENNIAL", N_("every four years")),
+        ("QUINQUENNIAL", N_("every five years")),
+        ("DECENNIAL", N_("every ten years")),
+        ("BIDECENNIAL", N_("every twenty years")),
+        ("TRIDECENNIAL", N_("every thirty years")),
+        ("OTHER", N_("other")),
     ],
 )
 
@@ -139,6 +163,23 @@ RIGHTS = {
         Term("CC-BY-4.0", "http://creativecommons.org/licenses/by/4.0/", "CC BY 4.0"),
         Term("CC-BY-SA-4.0", "http://creativecommons.org/licenses/by-sa/4.0/", "CC BY-SA 4.0"),
         Term("InC", "http://rightsstatements.org/vocab/InC/1.0/", N_("In copyright")),
+        # The rest of the statements Europeana accepts (museum records and images).
+        Term("CC-BY-NC-4.0", "http://creativecommons.org/licenses/by-nc/4.0/", "CC BY-NC 4.0"),
+        Term("CC-BY-ND-4.0", "http://creativecommons.org/licenses/by-nd/4.0/", "CC BY-ND 4.0"),
+        Term("CC-BY-NC-SA-4.0", "http://creativecommons.org/licenses/by-nc-sa/4.0/",
+             "CC BY-NC-SA 4.0"),
+        Term("CC-BY-NC-ND-4.0", "http://creativecommons.org/licenses/by-nc-nd/4.0/",
+             "CC BY-NC-ND 4.0"),
+        Term("InC-EDU", "http://rightsstatements.org/vocab/InC-EDU/1.0/",
+             N_("In copyright, educational use permitted")),
+        Term("InC-OW-EU", "http://rightsstatements.org/vocab/InC-OW-EU/1.0/",
+             N_("In copyright, EU orphan work")),
+        Term("NoC-NC", "http://rightsstatements.org/vocab/NoC-NC/1.0/",
+             N_("No copyright, non-commercial use only")),
+        Term("NoC-OKLR", "http://rightsstatements.org/vocab/NoC-OKLR/1.0/",
+             N_("No copyright, other known legal restrictions")),
+        Term("CNE", "http://rightsstatements.org/vocab/CNE/1.0/",
+             N_("Copyright not evaluated")),
     )
 }
 

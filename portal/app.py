@@ -51,4 +51,10 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     from portal.web import register
 
     register(app)
+    from portal.accounts import init_accounts
+
+    init_accounts(app)
+    from portal.api import register as register_api
+
+    register_api(app)
     return app

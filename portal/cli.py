@@ -175,6 +175,9 @@ def _demo_wifi(portal: PortalState) -> None:
 
 
 cli.add_command(wifi)
+from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
+
+cli.add_command(accounts_cli)
 
 
 def main() -> None:

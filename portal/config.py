@@ -6,6 +6,7 @@ missing or inconsistent value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -50,10 +51,63 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be zero or a positive integer")
+    return number
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    networks = tuple(part.strip() for part in value.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"{network!r} is not an IP network such as 127.0.0.1/32") from None
+    return networks
+
+
 def _base_url(value: str) -> str:
     if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
         raise ValueError("must be an absolute http(s) URL without query or fragment")
     return value.rstrip("/")
+
+
+def _oidc_names(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip().lower() for name in value.split(",") if name.strip())
+    for name in names:
+        if not re.match(r"^[a-z][a-z0-9]{0,19}$", name):
+            raise ValueError(f"{name!r} is not a provider name (letters and digits, at most 20)")
+    return names
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """One OpenID Connect provider the portal offers for sign-in."""
+
+    name: str
+    label: str
+    metadata_url: str
+    client_id: str
+    client_secret: str
+
+
+def _oidc_providers(environ: Mapping[str, str], names: tuple[str, ...]) -> tuple[OidcProvider, ...]:
+    providers = []
+    for name in names:
+        prefix = f"{PREFIX}OIDC_{name.upper()}_"
+        values = {}
+        for part in ("METADATA_URL", "CLIENT_ID", "CLIENT_SECRET"):
+            if not environ.get(prefix + part):
+                raise ConfigurationError(prefix + part, f"is required for the provider {name!r}")
+            values[part] = environ[prefix + part]
+        if not re.match(r"^https?://", values["METADATA_URL"]):
+            raise ConfigurationError(prefix + "METADATA_URL", "must be an http(s) URL")
+        providers.append(OidcProvider(name, environ.get(prefix + "LABEL") or name,
+                                      values["METADATA_URL"], values["CLIENT_ID"],
+                                      values["CLIENT_SECRET"]))
+    return tuple(providers)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -65,19 +119,22 @@ SETTINGS: tuple[Setting, ...] = (
             str),
     Setting("database_url", None, "SQLAlchemy URL of the catalog database; default: SQLite file "
             "portal.sqlite3 in the instance folder; production: postgresql+psycopg://..."),
-    Setting("search_backend", "embedded", "search backend: embedded (SQLite FTS5 file, no "
-            "service) or meilisearch (a Meilisearch server)", _choice("embedded", "meilisearch")),
+    Setting("search_backend", "embedded", "search backend: embedded (a tantivy index folder, "
+            "no service) or meilisearch (a Meilisearch server)",
+            _choice("embedded", "meilisearch")),
     Setting("meili_url", None, "URL of the Meilisearch server (required with "
             "PORTAL_SEARCH_BACKEND=meilisearch)", _base_url),
     Setting("meili_api_key", None, "API key of the Meilisearch server (a secret: environment "
             "only)"),
     Setting("meili_index", "portal", "name of the Meilisearch index"),
-    Setting("search_path", None, "file of the embedded search index; default: search.sqlite3 in "
+    Setting("search_path", None, "folder of the embedded search index; default: search-index in "
             "the instance folder"),
+    Setting("search_synonyms", None, "search synonyms file (one group of equivalent phrases per "
+            "line, separated by =); default: the bundled catalog/search/synonyms.txt"),
     Setting("secret_key", None, "key signing cookies; required in production (at least 32 "
             "characters), random per process in development"),
     Setting("default_locale", "cs", "language of pages when the visitor asks for none",
-            _choice("cs", "en")),
+            _choice("cs", "en", "de", "pl")),
     Setting("translations_dir", str(PROJECT_ROOT / "translations"),
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
@@ -97,6 +154,45 @@ SETTINGS: tuple[Setting, ...] = (
             _positive_int),
     Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
             _positive_int),
+    # Accounts (issue 3)
+    Setting("cookie_secure", "auto", "send the session cookie only over HTTPS: auto (when the "
+            "base URL is https), true or false (plain http://127.0.0.1 development)",
+            _choice("auto", "true", "false")),
+    Setting("smtp_host", None, "SMTP server for account and notification e-mail; unset: mail is "
+            "written to the log (development only)"),
+    Setting("smtp_port", 25, "port of the SMTP server", _positive_int),
+    Setting("smtp_user", None, "SMTP login (optional)"),
+    Setting("smtp_password", None, "SMTP password (a secret: environment only)"),
+    Setting("smtp_starttls", "false", "use STARTTLS with the SMTP server: true or false",
+            _choice("true", "false")),
+    Setting("mail_from", "portal@localhost", "sender address of the portal's e-mail"),
+    Setting("oidc_providers", "", "comma-separated names of OpenID Connect providers; for each "
+            "NAME set PORTAL_OIDC_<NAME>_METADATA_URL (the discovery document), "
+            "PORTAL_OIDC_<NAME>_CLIENT_ID, PORTAL_OIDC_<NAME>_CLIENT_SECRET and optionally "
+            "PORTAL_OIDC_<NAME>_LABEL", _oidc_names),
+    Setting("upload_dir", None, "folder of uploaded distribution files; default: uploads/ in "
+            "the instance folder"),
+    Setting("upload_max_bytes", 50 * 1024 * 1024, "largest accepted upload in bytes",
+            _positive_int),
+    Setting("harvest_allowed_networks", (), "comma-separated internal IP networks harvesters may "
+            "fetch from (e.g. 127.0.0.1/32 for a local test source); others are refused",
+            _networks),
+    Setting("harvest_timeout", 60, "seconds a harvested server may stay silent before a retry",
+            _positive_int),
+    Setting("harvest_retries", 3, "retries of a harvest request after a timeout or 5xx",
+            _non_negative_int),
+    Setting("harvest_max_bytes", 50 * 1024 * 1024, "size cap of one harvested response in bytes",
+            _positive_int),
+    Setting("harvest_grace_days", 7, "days a record may be missing from a fully read source "
+            "before it is archived", _positive_int),
+    Setting("harvest_job_timeout", 4 * 3600, "seconds after which a running harvest job is "
+            "stopped (and a stuck one closed as failed)", _positive_int),
+    Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
+            "completely (and may archive what disappeared)", _positive_int),
+    Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
+            "delivering to Europeana (e.g. the region, or eSbírky)"),
+    Setting("contact_email", None, "e-mail address shown on the about page and in the "
+            "accessibility statement (none by default)"),
 )
 
 WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
@@ -112,6 +208,7 @@ class Settings:
     database_url: str
     search_backend: str
     search_path: Path
+    search_synonyms: Path | None
     meili_url: str | None
     meili_api_key: str | None
     meili_index: str
@@ -129,6 +226,32 @@ class Settings:
     wifi_client_rate: int = 20
     # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
     wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    cookie_secure: str = "auto"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: str = "false"
+    mail_from: str = "portal@localhost"
+    oidc_providers: tuple[str, ...] = ()
+    upload_dir: Path | None = None
+    upload_max_bytes: int = 50 * 1024 * 1024
+    oidc: tuple[OidcProvider, ...] = ()
+    harvest_allowed_networks: tuple[str, ...] = ()
+    harvest_timeout: int = 60
+    harvest_retries: int = 3
+    harvest_max_bytes: int = 50 * 1024 * 1024
+    harvest_grace_days: int = 7
+    harvest_job_timeout: int = 4 * 3600
+    harvest_full_every: int = 7
+    edm_provider: str = "Liberecký kraj"
+    contact_email: str | None = None
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure == "auto":
+            return self.base_url.startswith("https://")
+        return self.cookie_secure == "true"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -147,6 +270,8 @@ class Settings:
         values["wifi_secrets"] = {key[len(WIFI_SECRET_PREFIX):]: value
                                   for key, value in environ.items()
                                   if key.startswith(WIFI_SECRET_PREFIX) and value}
+        values["oidc_providers"] = tuple(values["oidc_providers"] or ())
+        values["oidc"] = _oidc_providers(environ, values["oidc_providers"])
         return cls._resolve(values)
 
     @classmethod
@@ -162,11 +287,18 @@ class Settings:
         elif not re.match(r"^(sqlite|postgresql)(\+\w+)?://", values["database_url"]):
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
-        values["search_path"] = Path(values["search_path"] or instance / "search.sqlite3")
+        values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        if values["search_synonyms"] is not None:
+            synonyms = Path(values["search_synonyms"])
+            if not synonyms.is_file():
+                raise ConfigurationError(PREFIX + "SEARCH_SYNONYMS",
+                                         f"{synonyms} is not a readable file")
+            values["search_synonyms"] = synonyms
         if values["search_backend"] == "meilisearch" and not values["meili_url"]:
             raise ConfigurationError(PREFIX + "MEILI_URL",
                                      "is required when PORTAL_SEARCH_BACKEND=meilisearch")
         values["translations_dir"] = Path(values["translations_dir"])
+        values["upload_dir"] = Path(values["upload_dir"] or instance / "uploads")
         secret = values["secret_key"]
         if secret is None:
             if production:

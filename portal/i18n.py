@@ -10,9 +10,17 @@ from urllib.parse import quote, urlencode
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, get_locale
 
-LOCALES = ("cs", "en")
+from portal.state import state
+
+LOCALES = ("cs", "en", "de", "pl")
 COOKIE = "lang"
 FALLBACK_ORDER = ("cs", "en", "de", "pl")
+# Where a record lacks the visitor's language: German and Polish visitors more often read
+# English than Czech; English visitors get the Czech original.
+FALLBACKS = {"cs": ("en", "de", "pl"), "en": ("cs", "de", "pl"),
+             "de": ("en", "cs", "pl"), "pl": ("en", "cs", "de")}
+# Each language named in itself, for the switch.
+LANGUAGE_NAMES = {"cs": "Česky", "en": "English", "de": "Deutsch", "pl": "Polski"}
 
 
 def select_locale() -> str:
@@ -57,7 +65,7 @@ def local_text(mapping: Mapping[str, str] | None) -> LocalText:
     mapping = mapping or {}
     if mapping.get(locale):
         return LocalText(mapping[locale], locale, False)
-    for lang in FALLBACK_ORDER:
+    for lang in FALLBACKS.get(locale, FALLBACK_ORDER):
         if mapping.get(lang):
             return LocalText(mapping[lang], lang, True)
     return LocalText("", locale, False)
@@ -77,6 +85,16 @@ def lang_url(lang: str) -> str:
     return own_path() + "?" + urlencode([*args, ("lang", lang)])
 
 
+def alternate_url(lang: str | None) -> str:
+    """The absolute address of this page in ``lang`` (None: without a language, for
+    ``hreflang="x-default"``), on the configured base URL, never the request's host."""
+    base = state().settings.base_url
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    if lang:
+        args.append(("lang", lang))
+    return base + own_path() + ("?" + urlencode(args) if args else "")
+
+
 def own_path() -> str:
     """This request's path as a link that can only stay on this site: one leading slash, and
     backslashes encoded (browsers read "/\\host" as "//host", another site)."""
@@ -87,5 +105,6 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.after_request(remember_locale)
     app.jinja_env.globals.update(local_text=local_text, local_list=local_list, LOCALES=LOCALES,
+                                 LANGUAGE_NAMES=LANGUAGE_NAMES, alternate_url=alternate_url,
                                  lang_url=lang_url, own_path=own_path,
                                  get_locale=get_locale)

@@ -16,9 +16,13 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401
+import captive_portal.search  # noqa: F401  (registers the Wi-Fi locations with the indexer)
+import catalog.accounts.models  # noqa: F401
 import catalog.models  # noqa: F401
+import catalog.museum.models  # noqa: F401
+import catalog.quality.models  # noqa: F401
 from catalog.db import make_engine
-from catalog.search.embedded import SqliteFtsIndex
+from catalog.search.tantivy_index import TantivyIndex
 from portal import migrate
 from portal.app import create_app
 from portal.config import Settings
@@ -26,6 +30,9 @@ from portal.config import Settings
 BASE_URL = "https://data.example-kraj.test"
 PG_VARIABLE = "PORTAL_TEST_DATABASE_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# ../shared beside the checkout (CI); PORTAL_TEST_SHARED points elsewhere (a git worktree).
+SHARED_DIR = Path(os.environ.get("PORTAL_TEST_SHARED")
+                  or Path(__file__).parents[1].parent / "shared")
 
 
 def pytest_report_header() -> str:
@@ -107,8 +114,8 @@ def sqlite_engine(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SqliteFtsIndex:
-    return SqliteFtsIndex(tmp_path / "search.sqlite3")
+def index(tmp_path: Path) -> TantivyIndex:
+    return TantivyIndex(tmp_path / "search-index")
 
 
 def make_settings(instance: Path, **env: str) -> Settings:
@@ -151,3 +158,23 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) ->
 @pytest.fixture
 def demo_client(demo_app: Flask) -> FlaskClient:
     return demo_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def lido_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The official LIDO 1.1 XSD from ../shared/museum (with its imports, offline)."""
+    from tests.museum_files import load_schema, unpack
+
+    folder = unpack("lido-schema-bundle.tar.gz", tmp_path_factory.mktemp("lido-xsd"))
+    return load_schema(folder / "lido-schema" / "lido-v1.1.xsd")
+
+
+@pytest.fixture(scope="session")
+def edm_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Europeana's EDM XSD (metis-schema) from ../shared/museum."""
+    from tests.museum_files import load_schema, unpack
+
+    folder = unpack("edm-xsd-bundle.tar.gz", tmp_path_factory.mktemp("edm-xsd"))
+    return load_schema(folder / "edm-xsd" / "EDM.xsd")
+# Browser-test fixtures (live demo server, Chromium, request guard) for every test module.
+from tests.browser import axe_source, browser_page, chromium, live_server  # noqa: E402, F401

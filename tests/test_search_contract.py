@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from catalog.search.base import MARK_END, MARK_START, SearchIndex, SearchQuery, Sort
-from catalog.search.embedded import SqliteFtsIndex
 from catalog.search.locks import FileLock
 from catalog.search.meili import MeilisearchIndex
+from catalog.search.tantivy_index import TantivyIndex
 from tests.records import search_doc as doc
 
 MEILI_VARIABLE = "PORTAL_TEST_MEILI_URL"
@@ -23,7 +23,7 @@ MEILI_VARIABLE = "PORTAL_TEST_MEILI_URL"
 @pytest.fixture(params=["embedded", "meilisearch"])
 def search_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
     if request.param == "embedded":
-        yield SqliteFtsIndex(tmp_path / "search.sqlite3")
+        yield TantivyIndex(tmp_path / "search-index")
         return
     url = os.environ.get(MEILI_VARIABLE)
     if not url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,12 +10,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import format_date
 
 from catalog.db import transaction
 from catalog.models import AgentKind
 from catalog.search.indexer import drain_outbox
 from catalog.services import create_dataset, upsert_agent
 from portal.state import state
+from portal.web.filters import file_size
 from tests.conftest import BASE_URL
 from tests.records import PUBLISHER, dataset
 
@@ -178,13 +181,26 @@ def test_language_switch_accept_language_and_cookie(demo_client: FlaskClient) ->
     assert "<html lang=\"en\">" in page(demo_client, "/datasets"), "the cookie remembers"
     fresh = demo_client.application.test_client()
     assert '<html lang="en">' in page(fresh, "/", headers={"Accept-Language": "en-GB,en;q=0.8"})
-    assert '<html lang="cs">' in page(fresh, "/", headers={"Accept-Language": "de"})
+    assert '<html lang="de">' in page(fresh, "/", headers={"Accept-Language": "de-AT,de;q=0.9"})
+    assert '<html lang="pl">' in page(fresh, "/", headers={"Accept-Language": "pl"})
+    assert '<html lang="cs">' in page(fresh, "/", headers={"Accept-Language": "fr"})
 
 
 def test_pages_are_translated_into_czech_and_english(demo_client: FlaskClient) -> None:
     fresh = demo_client.application.test_client()
     assert "Datové sady" in page(fresh, "/datasets?lang=cs")
     assert "Datasets" in page(fresh, "/datasets?lang=en")
+    assert "Datensätze" in page(fresh, "/datasets?lang=de")
+    assert "Zbiory danych" in page(fresh, "/datasets?lang=pl")
+
+
+def test_pages_link_their_four_language_versions(demo_client: FlaskClient) -> None:
+    html = page(demo_client.application.test_client(), "/datasets?q=voda&lang=de")
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html))
+    own = f"{BASE_URL}/datasets?q=voda"
+    assert alternates == {"cs": own + "&amp;lang=cs", "en": own + "&amp;lang=en",
+                          "de": own + "&amp;lang=de", "pl": own + "&amp;lang=pl", "x-default": own}
+    assert '<a href="/datasets?q=voda&amp;lang=pl" hreflang="pl" lang="pl">Polski</a>' in html
 
 
 def test_english_page_marks_czech_fallback_text(demo_client: FlaskClient) -> None:
@@ -273,8 +289,27 @@ def test_odd_numbers_and_nul_bytes_are_clean_errors(demo_client: FlaskClient, ur
 @pytest.mark.parametrize("url", ["/%5Cevil.example/x", "//evil.example/x", "/%5C%5Cevil.example"])
 def test_links_built_from_the_path_stay_on_this_site(demo_client: FlaskClient, url: str) -> None:
     html = demo_client.get(url).get_data(as_text=True)
-    hrefs = parse(html).links + re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', html)
+    alternates = re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', html)
+    assert alternates and all(href.startswith(BASE_URL + "/") for href in alternates)
+    hrefs = parse(html).links + [href.removeprefix(BASE_URL) for href in alternates]
     assert hrefs
     for href in hrefs:
         assert not href.startswith("//") and not href.startswith("/\\"), href
         assert "evil.example" not in href or href.startswith("/%5C") or href.startswith("/evil")
+
+
+def test_german_page_marks_text_shown_in_another_language(demo_client: FlaskClient) -> None:
+    html = page(demo_client.application.test_client(), "/datasets?lang=de")
+    marked = re.findall(r'<span lang="(en|cs)">[^<]+ <small class="fallback">\((EN|CS)\)</small>',
+                        html)
+    assert marked and all(lang.upper() == code for lang, code in marked)
+
+
+@pytest.mark.parametrize(("lang", "size", "day"), [
+    ("cs", "1,5 MB", "3. 2. 2025"), ("en", "1.5 MB", "Feb 3, 2025"),
+    ("de", "1,5 MB", "03.02.2025"), ("pl", "1,5 MB", "3 lut 2025")])
+def test_sizes_and_dates_follow_the_locale(demo_client: FlaskClient, lang: str, size: str,
+                                          day: str) -> None:
+    with demo_client.application.test_request_context(f"/?lang={lang}"):
+        assert file_size(1_500_000) == size
+        assert format_date(datetime.date(2025, 2, 3)) == day

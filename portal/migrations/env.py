@@ -6,7 +6,10 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401 - registers the Wi-Fi tables
+import catalog.accounts.models  # noqa: F401 - registers the account tables
 import catalog.models  # noqa: F401 - registers the catalog tables
+import catalog.museum.models  # noqa: F401 - registers the museum import tables
+import catalog.quality.models  # noqa: F401 - registers the quality tables
 from catalog.db import make_engine
 
 config = context.config

@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter
 
-from portal.web import datasets, errors, filters, health, home, objects, search, wifi
+from portal.web import (
+    datasets,
+    errors,
+    filters,
+    health,
+    home,
+    museum_exports,
+    objects,
+    pages,
+    search,
+    suggest,
+    wifi,
+)
 
 
 class SlugConverter(BaseConverter):
@@ -16,7 +28,9 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health):
+    for module in (home, search, datasets, objects, wifi, health, suggest):
         app.register_blueprint(module.bp)
+    app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(pages.bp)
     errors.register(app)
     filters.register(app)

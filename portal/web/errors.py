@@ -15,6 +15,11 @@ from catalog.errors import ValidationError
 log = logging.getLogger(__name__)
 
 
+def render_error(status: int, title: str, detail: str) -> tuple[str | Response, int]:
+    """An error page (JSON under /api/) with ``status``."""
+    return _render(status, title, detail)
+
+
 def _render(status: int, title: str, detail: str) -> tuple[str | Response, int]:
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify(error=title, detail=detail), status

@@ -1,0 +1,287 @@
+"""Streaming RDF writers: N-Triples, Turtle, JSON-LD and RDF/XML written triple by triple, one
+dataset at a time, so a dump of any size keeps memory flat (no whole-catalog Graph).
+
+    with open(path, "w", encoding="utf-8") as out:
+        count = write_catalog(out, records, "ttl", catalog=catalog_record)
+
+Blank-node labels are unique within one writer. LKOD JSON-LD dumps use ``write_lkod``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from catalog.rdf import dcat_ap_3, dcat_ap_cz
+from catalog.rdf.contexts import CONTEXT_2024
+from catalog.rdf.dcat_ap_3 import Triple
+from catalog.rdf.namespaces import PREFIXES
+from catalog.rdf.records import CatalogRecord, DatasetRecord
+
+FORMATS = ("nt", "ttl", "jsonld", "rdf")
+MEDIA_TYPES = {"nt": "application/n-triples", "ttl": "text/turtle",
+               "jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
+RDF_TYPE = str(RDF.type)
+_LOCAL_NAME = re.compile(r"^[^\W\d][\w-]*$")
+_IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(str(item[1])))
+
+
+def _escape_literal(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _iri(value: str) -> str:
+    if _IRI_ESCAPE.search(value):
+        value = _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
+    return f"<{value}>"
+
+
+class _Labels:
+    """Stable blank-node labels for one output."""
+
+    def __init__(self) -> None:
+        self._labels: dict[BNode, str] = {}
+        self._count = 0
+
+    def __call__(self, node: BNode) -> str:
+        label = self._labels.get(node)
+        if label is None:
+            self._count += 1
+            label = self._labels[node] = f"b{self._count}"
+        return label
+
+    def forget(self) -> None:
+        """Blank nodes never span datasets: drop the map after each one (labels stay unique)."""
+        self._labels.clear()
+
+
+class Writer:
+    """One syntax: ``start``, then ``triples`` per chunk, then ``end``."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.labels = _Labels()
+
+    def start(self) -> None:
+        pass
+
+    def triples(self, triples: Iterable[Triple]) -> None:
+        raise NotImplementedError
+
+    def end(self) -> None:
+        pass
+
+
+class NTriplesWriter(Writer):
+    def term(self, node: Node) -> str:
+        if isinstance(node, URIRef):
+            return _iri(str(node))
+        if isinstance(node, BNode):
+            return "_:" + self.labels(node)
+        assert isinstance(node, Literal)
+        text = f'"{_escape_literal(str(node))}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype:
+            return f"{text}^^{_iri(str(node.datatype))}"
+        return text
+
+    def triples(self, triples: Iterable[Triple]) -> None:
+        term = self.term
+        self.out.write("".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples))
+        self.labels.forget()
+
+
+class TurtleWriter(NTriplesWriter):
+    """Turtle grouped by subject, with our prefixes; no inlined blank nodes (labels)."""
+
+    def start(self) -> None:
+        self.out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n")
+
+    def term(self, node: Node) -> str:
+        if isinstance(node, URIRef):
+            value = str(node)
+            if value == RDF_TYPE:
+                return "a"
+            for prefix, namespace in _PREFIX_ORDER:
+                if value.startswith(namespace):
+                    local = value[len(namespace):]
+                    if _LOCAL_NAME.match(local) and not local.endswith("."):
+                        return f"{prefix}:{local}"
+                    break
+        return super().term(node)
+
+    def triples(self, triples: Iterable[Triple]) -> None:
+        subjects: dict[Node, dict[Node, list[Node]]] = {}
+        for s, p, o in triples:
+            subjects.setdefault(s, {}).setdefault(p, []).append(o)
+        term = self.term
+        parts = []
+        for subject, predicates in subjects.items():
+            body = " ;\n    ".join(f"{term(p)} {', '.join(term(o) for o in objects)}"
+                                   for p, objects in predicates.items())
+            parts.append(f"{term(subject)} {body} .\n\n")
+        self.out.write("".join(parts))
+        self.labels.forget()
+
+
+class JsonLdWriter(Writer):
+    """A JSON-LD document with a prefix-only context and one node object per subject."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.first = True
+
+    def start(self) -> None:
+        context = {p: str(ns) for p, ns in PREFIXES.items()}
+        self.out.write('{"@context": ' + json.dumps(context) + ', "@graph": [\n')
+
+    def _compact(self, iri: str) -> str:
+        for prefix, namespace in _PREFIX_ORDER:
+            if iri.startswith(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def _value(self, node: Node) -> dict[str, Any]:
+        if isinstance(node, URIRef):
+            return {"@id": str(node)}
+        if isinstance(node, BNode):
+            return {"@id": "_:" + self.labels(node)}
+        assert isinstance(node, Literal)
+        if node.language:
+            return {"@value": str(node), "@language": node.language}
+        if node.datatype:
+            return {"@value": str(node), "@type": self._compact(str(node.datatype))}
+        return {"@value": str(node)}
+
+    def triples(self, triples: Iterable[Triple]) -> None:
+        nodes: dict[Node, dict[str, Any]] = {}
+        for s, p, o in triples:
+            node = nodes.get(s)
+            if node is None:
+                node = nodes[s] = {"@id": self._value(s)["@id"]}
+            if str(p) == RDF_TYPE and isinstance(o, URIRef):
+                node.setdefault("@type", []).append(self._compact(str(o)))
+            else:
+                node.setdefault(self._compact(str(p)), []).append(self._value(o))
+        for node in nodes.values():
+            self.out.write(("" if self.first else ",\n") + json.dumps(node, ensure_ascii=False))
+            self.first = False
+        self.labels.forget()
+
+    def end(self) -> None:
+        self.out.write("\n]}\n")
+
+
+class RdfXmlWriter(Writer):
+    """RDF/XML with one rdf:Description per subject."""
+
+    def start(self) -> None:
+        namespaces = "".join(f'\n    xmlns:{p}="{ns}"' for p, ns in PREFIXES.items())
+        self.out.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{namespaces}>\n')
+
+    def _qname(self, iri: str) -> str:
+        for prefix, namespace in _PREFIX_ORDER:
+            if iri.startswith(namespace):
+                local = iri[len(namespace):]
+                if _LOCAL_NAME.match(local):
+                    return f"{prefix}:{local}"
+        raise ValueError(f"no XML name for the property {iri}")
+
+    def _subject(self, node: Node) -> str:
+        if isinstance(node, BNode):
+            return f"rdf:nodeID={quoteattr(self.labels(node))}"
+        return f"rdf:about={quoteattr(str(node))}"
+
+    def _property(self, predicate: Node, obj: Node) -> str:
+        name = self._qname(str(predicate))
+        if isinstance(obj, URIRef):
+            return f"    <{name} rdf:resource={quoteattr(str(obj))}/>\n"
+        if isinstance(obj, BNode):
+            return f"    <{name} rdf:nodeID={quoteattr(self.labels(obj))}/>\n"
+        assert isinstance(obj, Literal)
+        if obj.language:
+            attribute = f" xml:lang={quoteattr(obj.language)}"
+        elif obj.datatype:
+            attribute = f" rdf:datatype={quoteattr(str(obj.datatype))}"
+        else:
+            attribute = ""
+        return f"    <{name}{attribute}>{escape(str(obj))}</{name}>\n"
+
+    def triples(self, triples: Iterable[Triple]) -> None:
+        subjects: dict[Node, list[tuple[Node, Node]]] = {}
+        for s, p, o in triples:
+            subjects.setdefault(s, []).append((p, o))
+        parts = []
+        for subject, pairs in subjects.items():
+            parts.append(f"  <rdf:Description {self._subject(subject)}>\n")
+            parts.extend(self._property(p, o) for p, o in pairs)
+            parts.append("  </rdf:Description>\n")
+        self.out.write("".join(parts))
+        self.labels.forget()
+
+    def end(self) -> None:
+        self.out.write("</rdf:RDF>\n")
+
+
+WRITERS: dict[str, type[Writer]] = {"nt": NTriplesWriter, "ttl": TurtleWriter,
+                                    "jsonld": JsonLdWriter, "rdf": RdfXmlWriter}
+
+
+def writer(out: TextIO, fmt: str) -> Writer:
+    try:
+        return WRITERS[fmt](out)
+    except KeyError:
+        raise ValueError(f"unknown RDF format {fmt!r}; use one of {', '.join(FORMATS)}") from None
+
+
+def write_catalog(out: TextIO, records: Iterable[DatasetRecord], fmt: str, *,
+                  catalog: CatalogRecord | None = None,
+                  dataset_triples: Callable[[DatasetRecord], list[Triple]] = (
+                      dcat_ap_cz.dataset_triples),
+                  extra: Iterable[Triple] = ()) -> int:
+    """Write ``records`` (and the catalog node linking them, if given) to ``out`` in ``fmt``
+    (nt, ttl, jsonld, rdf), one dataset at a time; returns how many datasets were written."""
+    sink = writer(out, fmt)
+    sink.start()
+    count = 0
+    for record in records:
+        triples = dataset_triples(record)
+        if catalog is not None:
+            triples.append((URIRef(catalog.iri), dcat_ap_3.DCAT.dataset, URIRef(record.iri)))
+        sink.triples(triples)
+        count += 1
+    if catalog is not None:
+        sink.triples(dcat_ap_3.catalog_triples(catalog))
+    extra = list(extra)
+    if extra:
+        sink.triples(extra)
+    sink.end()
+    return count
+
+
+def write_lkod(out: TextIO, catalog: CatalogRecord, records: Iterable[DatasetRecord]) -> int:
+    """One JSON-LD document (2024-05-28 context) holding the LKOD catalog and every dataset
+    record: the bulk form of ``/katalog.jsonld`` plus the documents its IRIs lead to."""
+    out.write('{"@context": ' + json.dumps(CONTEXT_2024, ensure_ascii=False) + ',\n"@graph": [\n')
+    count = 0
+    iris = []
+    for record in records:
+        document = dcat_ap_cz.dataset_to_lkod(record)
+        del document["@context"]
+        out.write(json.dumps(document, ensure_ascii=False) + ",\n")
+        iris.append(record.iri)
+        count += 1
+    catalog_doc = dcat_ap_cz.catalog_to_lkod(catalog, iris)
+    del catalog_doc["@context"]
+    out.write(json.dumps(catalog_doc, ensure_ascii=False) + "\n]}\n")
+    return count
