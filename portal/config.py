@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,13 @@ def _oidc_providers(environ: Mapping[str, str], names: tuple[str, ...]) -> tuple
     return tuple(providers)
 
 
+def _tile_url(value: str) -> str:
+    if not re.match(r"^https?://[^/\s?#]+/\S*$", value) or not all(
+            part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("must be an http(s) URL template with {z}, {x} and {y}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("env", "development", "development or production (production requires a secret "
             "key and a database URL)", _choice("development", "production")),
@@ -119,15 +126,18 @@ SETTINGS: tuple[Setting, ...] = (
             str),
     Setting("database_url", None, "SQLAlchemy URL of the catalog database; default: SQLite file "
             "portal.sqlite3 in the instance folder; production: postgresql+psycopg://..."),
-    Setting("search_backend", "embedded", "search backend: embedded (SQLite FTS5 file, no "
-            "service) or meilisearch (a Meilisearch server)", _choice("embedded", "meilisearch")),
+    Setting("search_backend", "embedded", "search backend: embedded (a tantivy index folder, "
+            "no service) or meilisearch (a Meilisearch server)",
+            _choice("embedded", "meilisearch")),
     Setting("meili_url", None, "URL of the Meilisearch server (required with "
             "PORTAL_SEARCH_BACKEND=meilisearch)", _base_url),
     Setting("meili_api_key", None, "API key of the Meilisearch server (a secret: environment "
             "only)"),
     Setting("meili_index", "portal", "name of the Meilisearch index"),
-    Setting("search_path", None, "file of the embedded search index; default: search.sqlite3 in "
+    Setting("search_path", None, "folder of the embedded search index; default: search-index in "
             "the instance folder"),
+    Setting("search_synonyms", None, "search synonyms file (one group of equivalent phrases per "
+            "line, separated by =); default: the bundled catalog/search/synonyms.txt"),
     Setting("secret_key", None, "key signing cookies; required in production (at least 32 "
             "characters), random per process in development"),
     Setting("default_locale", "cs", "language of pages when the visitor asks for none",
@@ -183,9 +193,33 @@ SETTINGS: tuple[Setting, ...] = (
             "collection datasets in the catalog (each museum's collection is one dataset)"),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
+
+
+    Setting("map_tiles", None, "URL template of the map tiles, e.g. "
+            "https://tiles.example.org/{z}/{x}/{y}.png (none: markers on a plain background); "
+            "its host is added to the Content-Security-Policy", _tile_url),
+    Setting("map_attribution", "", "attribution of the map tiles (required with "
+            "PORTAL_MAP_TILES)"),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
+    # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
+    Setting("wifi_token_seconds", 900, "lifetime of the signed arrival token in the splash "
+            "page's Connect form", _positive_int),
+    Setting("wifi_retention_days", 30, "days the grant log is kept before `portal wifi purge` "
+            "deletes it (hourly counts are kept)", _positive_int),
+    Setting("wifi_session_minutes", 1440, "session length asked of gateways that take one",
+            _positive_int),
+    Setting("wifi_grant_origins", "https://*.network-auth.com", "comma-separated origins a "
+            "Meraki base_grant_url may point to (`*.` matches any subdomain)"),
+    Setting("wifi_opennds_level0", "refuse", "openNDS FAS level 0 sends the token in clear: "
+            "refuse (default) or allow", _choice("refuse", "allow")),
+    Setting("wifi_gateway_rate", 3000, "arrivals and grants per gateway per minute",
+            _positive_int),
+    Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
+            _positive_int),
 )
+
+WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
 
 
 @dataclass(frozen=True)
@@ -198,6 +232,7 @@ class Settings:
     database_url: str
     search_backend: str
     search_path: Path
+    search_synonyms: Path | None
     meili_url: str | None
     meili_api_key: str | None
     meili_index: str
@@ -225,6 +260,8 @@ class Settings:
     harvest_job_timeout: int = 4 * 3600
     harvest_full_every: int = 7
     edm_provider: str = "Liberecký kraj"
+    map_tiles: str | None = None
+    map_attribution: str = ""
     contact_email: str | None = None
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
@@ -237,6 +274,15 @@ class Settings:
         if self.cookie_secure == "auto":
             return self.base_url.startswith("https://")
         return self.cookie_secure == "true"
+    wifi_token_seconds: int = 900
+    wifi_retention_days: int = 30
+    wifi_session_minutes: int = 1440
+    wifi_grant_origins: str = "https://*.network-auth.com"
+    wifi_opennds_level0: str = "refuse"
+    wifi_gateway_rate: int = 3000
+    wifi_client_rate: int = 20
+    # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
+    wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -254,6 +300,9 @@ class Settings:
                 raise ConfigurationError(setting.variable, str(exc)) from None
         values["oidc_providers"] = tuple(values["oidc_providers"] or ())
         values["oidc"] = _oidc_providers(environ, values["oidc_providers"])
+        values["wifi_secrets"] = {key[len(WIFI_SECRET_PREFIX):]: value
+                                  for key, value in environ.items()
+                                  if key.startswith(WIFI_SECRET_PREFIX) and value}
         return cls._resolve(values)
 
     @classmethod
@@ -269,7 +318,13 @@ class Settings:
         elif not re.match(r"^(sqlite|postgresql)(\+\w+)?://", values["database_url"]):
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
-        values["search_path"] = Path(values["search_path"] or instance / "search.sqlite3")
+        values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        if values["search_synonyms"] is not None:
+            synonyms = Path(values["search_synonyms"])
+            if not synonyms.is_file():
+                raise ConfigurationError(PREFIX + "SEARCH_SYNONYMS",
+                                         f"{synonyms} is not a readable file")
+            values["search_synonyms"] = synonyms
         if values["search_backend"] == "meilisearch" and not values["meili_url"]:
             raise ConfigurationError(PREFIX + "MEILI_URL",
                                      "is required when PORTAL_SEARCH_BACKEND=meilisearch")
@@ -283,6 +338,9 @@ class Settings:
             values["secret_key"] = secrets.token_hex(32)
         elif production and len(secret) < 32:
             raise ConfigurationError(PREFIX + "SECRET_KEY", "must be at least 32 characters")
+        if values["map_tiles"] and not values["map_attribution"]:
+            raise ConfigurationError(PREFIX + "MAP_ATTRIBUTION",
+                                     "is required when PORTAL_MAP_TILES is set")
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:

@@ -9,11 +9,13 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+import captive_portal.search  # noqa: F401  (registers the Wi-Fi locations with the indexer)
 from catalog.db import make_engine
+from catalog.search.analysis import Synonyms
 from catalog.search.base import SearchIndex
-from catalog.search.embedded import SqliteFtsIndex
 from catalog.search.locks import FileLock, PostgresAdvisoryLock
 from catalog.search.meili import MeilisearchIndex
+from catalog.search.tantivy_index import TantivyIndex
 from portal.config import Settings
 
 KEY = "portal"
@@ -35,6 +37,8 @@ def build_state(settings: Settings) -> PortalState:
 def build_search(settings: Settings, engine: Engine) -> SearchIndex:
     """The configured search backend. Meilisearch's writer role is a PostgreSQL advisory lock
     when the catalog is on PostgreSQL (several hosts), else a lock file in the instance."""
+    synonyms = Synonyms.load(settings.search_synonyms) if settings.search_synonyms \
+        else Synonyms.load()
     if settings.search_backend == "meilisearch":
         lock: PostgresAdvisoryLock | FileLock
         if engine.dialect.name == "postgresql":
@@ -42,8 +46,8 @@ def build_search(settings: Settings, engine: Engine) -> SearchIndex:
         else:
             lock = FileLock(settings.instance_path / "search-writer.lock")
         return MeilisearchIndex(settings.meili_url or "", settings.meili_api_key,
-                                settings.meili_index, lock)
-    return SqliteFtsIndex(settings.search_path)
+                                settings.meili_index, lock, synonyms=synonyms)
+    return TantivyIndex(settings.search_path, synonyms=synonyms)
 
 
 def state(app: Flask | None = None) -> PortalState:

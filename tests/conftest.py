@@ -16,12 +16,18 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401
+import captive_portal.search  # noqa: F401  (registers the Wi-Fi locations with the indexer)
 import catalog.accounts.models  # noqa: F401
+import catalog.aliases  # noqa: F401
+import catalog.editor.models  # noqa: F401
+import catalog.editorial.models  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
 import catalog.quality.models  # noqa: F401
+import catalog.tokens.models  # noqa: F401
+import harvesters.models  # noqa: F401
 from catalog.db import make_engine
-from catalog.search.embedded import SqliteFtsIndex
+from catalog.search.tantivy_index import TantivyIndex
 from portal import migrate
 from portal.app import create_app
 from portal.config import Settings
@@ -113,8 +119,8 @@ def sqlite_engine(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SqliteFtsIndex:
-    return SqliteFtsIndex(tmp_path / "search.sqlite3")
+def index(tmp_path: Path) -> TantivyIndex:
+    return TantivyIndex(tmp_path / "search-index")
 
 
 def make_settings(instance: Path, **env: str) -> Settings:

@@ -14,7 +14,7 @@ from portal.config import SETTINGS, Settings
 def test_defaults_give_an_embedded_instance(tmp_path: Path) -> None:
     settings = Settings.from_env({"PORTAL_INSTANCE_PATH": str(tmp_path)})
     assert settings.database_url == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
-    assert settings.search_path == tmp_path / "search.sqlite3"
+    assert settings.search_path == tmp_path / "search-index"
     assert settings.base_url == "http://127.0.0.1:8000"
     assert len(settings.secret_key) >= 32
 

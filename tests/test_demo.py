@@ -52,7 +52,8 @@ def test_demo_loads_once_and_a_second_load_changes_nothing(sqlite_engine: Engine
             session.delete(row)
     second = load()
     assert set(first[0]) == {Upsert.CREATED} and set(first[1]) == {Upsert.CREATED}
-    assert queued == sum(first[0].values()) + sum(first[1].values())
+    # Every dataset, object and Wi-Fi location is queued for the index.
+    assert queued == sum(first[0].values()) + sum(first[1].values()) + first[2]
     assert set(second[0]) == {Upsert.UNCHANGED} and set(second[1]) == {Upsert.UNCHANGED}
     assert second[2] == first[2]
     with Session(sqlite_engine) as session:

@@ -19,7 +19,9 @@ SAME_IN_ALL_LANGUAGES = {
     ("pl", "Transport"),  # EU data theme, Polish label "Transport"
     ("de", "Distribution"),  # the DCAT term, as in DCAT-AP's German documentation
     ("pl", "Wi-Fi"), ("pl", "E-mail"),
-    ("de", "Name"), ("pl", "administrator"),  # the same word in German / Polish
+    ("de", "Name"), ("de", "Material"), ("de", "Museum"),  # the German words are the English ones
+    ("pl", "Museum"),  # "Muzeum" in Polish and in Czech
+    ("pl", "administrator"),  # the Polish word is the English one
 }
 # Codes and format names (CSV, RDF/XML, JSON-LD, OAI-PMH, ...) are the same in every language.
 CODE = re.compile(r"[A-Z0-9][A-Za-z0-9 ./:+\-()&,·]*")

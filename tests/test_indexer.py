@@ -18,8 +18,8 @@ from catalog.models import Agent, AgentKind, Dataset, RecordState, SearchOutbox
 from catalog.objects import create_object, set_object_state
 from catalog.search.base import SearchQuery
 from catalog.search.documents import dataset_document
-from catalog.search.embedded import SqliteFtsIndex
 from catalog.search.indexer import check, drain_outbox, reindex
+from catalog.search.tantivy_index import TantivyIndex
 from catalog.services import create_dataset, set_dataset_state, update_dataset, upsert_agent
 from portal.app import create_app
 from portal.cli import search_check, search_drain
@@ -40,7 +40,7 @@ def outbox_size(engine: Engine) -> int:
 
 
 def test_drain_indexes_published_records_and_empties_the_outbox(
-        engine: Engine, index: SqliteFtsIndex, agents: None) -> None:
+        engine: Engine, index: TantivyIndex, agents: None) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
         create_dataset(session, dataset("koncept", state="draft"), base_url=BASE_URL)
@@ -53,7 +53,7 @@ def test_drain_indexes_published_records_and_empties_the_outbox(
     assert check(engine, index).drift == 0
 
 
-def test_archiving_removes_from_the_index(engine: Engine, index: SqliteFtsIndex,
+def test_archiving_removes_from_the_index(engine: Engine, index: TantivyIndex,
                                           agents: None) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
@@ -67,7 +67,7 @@ def test_archiving_removes_from_the_index(engine: Engine, index: SqliteFtsIndex,
     assert check(engine, index).drift == 0
 
 
-def test_check_reports_missing_stale_and_extra(engine: Engine, index: SqliteFtsIndex,
+def test_check_reports_missing_stale_and_extra(engine: Engine, index: TantivyIndex,
                                                agents: None) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
@@ -109,7 +109,7 @@ WRITER = textwrap.dedent("""
 
 
 def test_writer_killed_between_commit_and_indexing_loses_nothing(
-        engine: Engine, index: SqliteFtsIndex, agents: None, tmp_path: Path,
+        engine: Engine, index: TantivyIndex, agents: None, tmp_path: Path,
         database_url: str) -> None:
     root = str(Path(__file__).resolve().parent.parent)
     script = WRITER.format(root=root, url=database_url, base=BASE_URL)
@@ -117,7 +117,7 @@ def test_writer_killed_between_commit_and_indexing_loses_nothing(
                             capture_output=True, text=True)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     before = check(engine, index)
-    assert before.missing == ["dataset:1"] and before.pending == 1
+    assert before.missing == ["dataset:1", "publisher:1"] and before.pending == 1
 
     app = create_app(make_settings(tmp_path / "instance", PORTAL_DATABASE_URL=database_url,
                                    PORTAL_SEARCH_PATH=str(index.path)))
@@ -130,7 +130,7 @@ def test_writer_killed_between_commit_and_indexing_loses_nothing(
     assert index.search(SearchQuery(text="nadrazi")).total == 1
 
 
-def test_check_command_exits_1_on_drift(engine: Engine, index: SqliteFtsIndex, agents: None,
+def test_check_command_exits_1_on_drift(engine: Engine, index: TantivyIndex, agents: None,
                                         tmp_path: Path, database_url: str) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
@@ -139,10 +139,10 @@ def test_check_command_exits_1_on_drift(engine: Engine, index: SqliteFtsIndex, a
     index.clear()
     result = app.test_cli_runner().invoke(search_check)
     assert result.exit_code == 1
-    assert "missing dataset:1" in result.output and "drift: 1" in result.output
+    assert "missing dataset:1" in result.output and "drift: 2" in result.output
 
 
-def test_drain_skips_when_another_writer_holds_the_role(engine: Engine, index: SqliteFtsIndex,
+def test_drain_skips_when_another_writer_holds_the_role(engine: Engine, index: TantivyIndex,
                                                         agents: None) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
@@ -153,7 +153,7 @@ def test_drain_skips_when_another_writer_holds_the_role(engine: Engine, index: S
     assert drain_outbox(engine, index) == 1
 
 
-def test_reindex_keeps_a_change_committed_while_it_runs(engine: Engine, index: SqliteFtsIndex,
+def test_reindex_keeps_a_change_committed_while_it_runs(engine: Engine, index: TantivyIndex,
                                                         agents: None) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
@@ -180,7 +180,7 @@ def test_reindex_keeps_a_change_committed_while_it_runs(engine: Engine, index: S
     assert index.search(SearchQuery(text="pozdni")).total == 1
 
 
-def test_reindex_never_shows_readers_an_emptied_index(engine: Engine, index: SqliteFtsIndex,
+def test_reindex_never_shows_readers_an_emptied_index(engine: Engine, index: TantivyIndex,
                                                       agents: None) -> None:
     with transaction(engine) as session:
         for n in range(5):
@@ -188,11 +188,12 @@ def test_reindex_never_shows_readers_an_emptied_index(engine: Engine, index: Sql
     drain_outbox(engine, index)
     seen: list[int] = []
     reindex(engine, index, batch=1,
-            progress=lambda _k, _w: seen.append(index.search(SearchQuery()).total))
+            progress=lambda _k, _w: seen.append(index.search(
+                SearchQuery(kinds=("dataset",))).total))
     assert seen and set(seen) == {5}
 
 
-def test_renaming_a_publisher_reindexes_its_datasets(engine: Engine, index: SqliteFtsIndex,
+def test_renaming_a_publisher_reindexes_its_datasets(engine: Engine, index: TantivyIndex,
                                                      agents: None) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
@@ -201,7 +202,8 @@ def test_renaming_a_publisher_reindexes_its_datasets(engine: Engine, index: Sqli
         upsert_agent(session, {**PUBLISHER, "name": {"cs": "Krajský úřad Libereckého kraje"}},
                      kind=AgentKind.PUBLISHER, base_url=BASE_URL)
     assert drain_outbox(engine, index) == 1
-    assert index.search(SearchQuery(text="krajsky urad")).total == 1
+    assert index.search(SearchQuery(text="krajsky urad", kinds=("dataset",))).total == 1
+    assert index.search(SearchQuery(text="krajsky urad", kinds=("publisher",))).total == 1
     assert check(engine, index).drift == 0
     with transaction(engine) as session:  # the same values again: nothing queued
         upsert_agent(session, {**PUBLISHER, "name": {"cs": "Krajský úřad Libereckého kraje"}},
@@ -214,10 +216,10 @@ DYING_DRAIN = textwrap.dedent("""
     from pathlib import Path
     sys.path.insert(0, {root!r})
     from catalog.db import make_engine
-    from catalog.search.embedded import SqliteFtsIndex
+    from catalog.search.tantivy_index import TantivyIndex
     from catalog.search.indexer import drain_outbox
 
-    class DiesAfterWriting(SqliteFtsIndex):
+    class DiesAfterWriting(TantivyIndex):
         # A real index whose process is killed right after it wrote, before the outbox rows
         # are deleted: a fault injected at the worst moment.
         def delete(self, keys):
@@ -229,7 +231,7 @@ DYING_DRAIN = textwrap.dedent("""
 
 
 def test_drainer_killed_after_indexing_before_dequeuing_recovers(
-        engine: Engine, index: SqliteFtsIndex, agents: None, database_url: str) -> None:
+        engine: Engine, index: TantivyIndex, agents: None, database_url: str) -> None:
     with transaction(engine) as session:
         create_dataset(session, dataset(), base_url=BASE_URL)
         create_dataset(session, dataset("koncept", state="draft"), base_url=BASE_URL)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from catalog.search.analysis import Synonyms, plan_query
 from catalog.search.base import FACETS, MARK_END, MARK_START, SearchQuery, Sort
 from catalog.search.locks import PostgresAdvisoryLock
 from catalog.search.meili import (
@@ -27,13 +28,33 @@ from tests.records import search_doc
 
 
 def test_settings_rank_title_then_keywords_then_text_and_declare_facets() -> None:
-    settings = index_settings()
+    settings = index_settings(Synonyms([["MHD", "městská hromadná doprava"]]))
     assert settings["searchableAttributes"] == [
-        "title_text", "keywords", "description_text", "extra"]
+        "title_norm", "keywords_norm", "description_norm", "extra_norm"]
     assert set(settings["filterableAttributes"]) == {"kind", *FACETS}
     assert set(settings["sortableAttributes"]) == {"sort_title", "modified"}
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 5, "twoTypos": 9}
     assert settings["pagination"]["maxTotalHits"] >= 10_000
+    # Synonyms both ways, analysed like the documents (lemmas without diacritics).
+    assert settings["synonyms"] == {"mhd": ["mestsky hromadny doprava"],
+                                    "mestsky hromadny doprava": ["mhd"]}
+    assert "na" in settings["stopWords"]
+
+
+def test_documents_carry_analysed_text_so_inflections_match() -> None:
+    document = to_document(search_doc(3, "Muzea a galerie", description="V nádražích."))
+    assert document["title_norm"].split() == ["muzea", "muzeum", "a", "galerie"]
+    assert "nadrazi" in document["description_norm"].split()
+
+
+@pytest.mark.parametrize(("text", "q"), [
+    ("Muzeích", "muzeum"),        # a known inflected word: its lemma (no prefix needed)
+    ("NADRAZI ", "nadrazi "),     # a finished word: the trailing space stops prefix matching
+    ('"nádraží" OR (vlaky', "nadrazi or vlak"),  # only words reach it, never its syntax
+    ("", ""),
+])
+def test_query_text_is_analysed(text: str, q: str) -> None:
+    assert search_params(SearchQuery(text=text))["q"] == q
 
 
 def test_document_has_a_valid_primary_key_and_flat_facets() -> None:
@@ -90,7 +111,6 @@ def test_search_params_page_sort_and_highlight(query: SearchQuery, sort: list | 
     params = search_params(query)
     assert params.get("sort") == sort
     assert (params["page"], params["hitsPerPage"]) == (page, query.limit)
-    assert (params["highlightPreTag"], params["highlightPostTag"]) == (MARK_START, MARK_END)
     counts = kind_count_params(query)
     assert counts["facets"] == ["kind"] and counts["hitsPerPage"] == 0
 
@@ -98,19 +118,18 @@ def test_search_params_page_sort_and_highlight(query: SearchQuery, sort: list | 
 def test_response_becomes_our_result() -> None:
     response = {
         "hits": [{"uid": "dataset-1", "key": "dataset:1", "kind": "dataset", "id": 1,
-                  "url_key": "odjezdy", "title": {"cs": "Odjezdy"}, "description": {"cs": "…"},
-                  "facets": {"theme": ["TRAN"]},
-                  "_formatted": {"title_text": "Odjezdy",
-                                 "description_text":
-                                     f"ze stanice {MARK_START}nádraží{MARK_END} Liberec"}}],
+                  "url_key": "odjezdy", "title": {"cs": "Odjezdy"},
+                  "description": {"cs": "Ze stanice nádraží Liberec."},
+                  "facets": {"theme": ["TRAN"]}}],
         "totalHits": 41, "page": 1, "hitsPerPage": 20,
         "facetDistribution": {"theme": {"ENVI": 3, "TRAN": 38}},
     }
     counts = {"totalHits": 50, "facetDistribution": {"kind": {"dataset": 41, "object": 9}}}
     own = {"theme": {"facetDistribution": {"theme": {"TRAN": 38, "ENVI": 12, "ECON": 4}}}}
-    result = to_result(response, counts, ("theme", "format"), own)
+    result = to_result(response, counts, ("theme", "format"), own, plan_query("nadrazi"))
     assert result.total == 41
-    assert result.hits[0].url_key == "odjezdy" and MARK_START in result.hits[0].snippet
+    assert result.hits[0].url_key == "odjezdy"
+    assert f"{MARK_START}nádraží{MARK_END}" in result.hits[0].snippet
     assert [(c.value, c.count) for c in result.facets["theme"]] == [
         ("TRAN", 38), ("ENVI", 12), ("ECON", 4)]
     assert result.facets["format"] == []

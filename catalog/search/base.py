@@ -1,7 +1,8 @@
 """The search-index interface every backend implements, and its value types.
 
-Backends: ``embedded.SqliteFtsIndex`` (no service; the default). The interface already carries
-what a Meilisearch backend needs (facets, sorts, highlighting, versions for drift checks).
+Backends: ``tantivy_index.TantivyIndex`` (no service; the default) and ``meili.MeilisearchIndex``;
+``embedded.SqliteFtsIndex`` is the earlier FTS5 backend, kept for comparison. Kinds and facets
+only ever grow: a backend indexes any facet listed here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 # Facets a query may ask for or filter on; anything else is refused by the caller.
-FACETS = ("theme", "publisher", "format", "licence", "keyword", "institution", "object_type")
-KINDS = ("dataset", "object")
+FACETS = ("theme", "publisher", "format", "licence", "keyword", "institution", "object_type",
+          "area", "material", "period")
+KINDS = ("dataset", "object", "publisher", "institution", "location")
 
 # Highlight markers in snippets: control characters no indexed text contains; the web layer
 # escapes the snippet first, then turns these into <mark> tags.

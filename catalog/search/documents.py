@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from catalog import vocabularies as voc
-from catalog.models import Agent, CollectionObject, Dataset, Distribution
+from catalog.models import Agent, AgentKind, CollectionObject, Dataset, Distribution
 from catalog.search.base import SearchDocument
 from catalog.search.collation import czech_sort_key
 
@@ -19,9 +19,10 @@ def _code(vocabulary: dict[str, voc.Term], iri: str | None) -> str | None:
     return term.code if term else None
 
 
-def _finish(kind: str, record_id: int, url_key: str, title: dict[str, str],
+def make_document(kind: str, record_id: int, url_key: str, title: dict[str, str],
             description: dict[str, str], keywords: list[str], text: str,
             facets: dict[str, list[str]], modified: str) -> SearchDocument:
+    """A search document with its sort key and version (a hash of everything it holds)."""
     facets = {name: sorted(set(values)) for name, values in facets.items() if values}
     payload = [kind, record_id, url_key, title, description, keywords, text, facets, modified]
     version = hashlib.sha1(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode(),
@@ -30,6 +31,27 @@ def _finish(kind: str, record_id: int, url_key: str, title: dict[str, str],
                           description=description, keywords=keywords, text=text, facets=facets,
                           sort_title=czech_sort_key(title.get("cs", "")), modified=modified,
                           version=version)
+
+
+def area(iri: str) -> str:
+    """The RÚIAN facet value of a RÚIAN IRI: its type and code (``obec/563889``)."""
+    return iri.removeprefix(voc.RUIAN_BASE)
+
+
+def periods(earliest: int | None, latest: int | None) -> list[str]:
+    """The centuries a dating spans, as period facet values (``1801-1900``, ``-200--101``)."""
+    if earliest is None and latest is None:
+        return []
+    first = earliest if earliest is not None else latest
+    last = latest if latest is not None else earliest
+    assert first is not None and last is not None
+    first, last = min(first, last), max(first, last)
+    start = (first - 1) // 100 * 100 + 1
+    values: list[str] = []
+    while start <= last and len(values) < 40:
+        values.append(f"{start}-{start + 99}")
+        start += 100
+    return values
 
 
 def dataset_document(dataset: Dataset, publisher: Agent,
@@ -50,9 +72,10 @@ def dataset_document(dataset: Dataset, publisher: Agent,
         "format": formats,
         "licence": licences,
         "keyword": [word.casefold() for word in dataset.keywords.get("cs", [])],
+        "area": [area(iri) for iri in dataset.spatial if iri.startswith(voc.RUIAN_BASE)],
     }
     modified = (dataset.modified or dataset.updated_at.date()).isoformat()
-    return _finish("dataset", dataset.id or 0, dataset.slug, dict(dataset.title),
+    return make_document("dataset", dataset.id or 0, dataset.slug, dict(dataset.title),
                    dict(dataset.description), keywords, text, facets, modified)
 
 
@@ -66,7 +89,18 @@ def object_document(obj: CollectionObject, institution: Agent) -> SearchDocument
     facets = {
         "institution": [institution.slug],
         "object_type": [obj.object_type.casefold()],
+        "material": [material.casefold() for material in obj.materials],
+        "period": periods(obj.earliest_year, obj.latest_year),
     }
     modified = obj.updated_at.date().isoformat()
-    return _finish("object", obj.id or 0, str(obj.id), dict(obj.title), dict(obj.description),
+    return make_document("object", obj.id or 0, str(obj.id), dict(obj.title), dict(obj.description),
                    keywords, text, facets, modified)
+
+
+def agent_document(agent: Agent) -> SearchDocument:
+    """The search document of a publisher or a holding institution (kind ``publisher`` or
+    ``institution``)."""
+    kind = "institution" if agent.kind == AgentKind.INSTITUTION else "publisher"
+    text = " ".join(filter(None, [agent.city, agent.homepage, agent.ico]))
+    return make_document(kind, agent.id or 0, agent.slug, dict(agent.name), {}, [], text, {},
+                   agent.updated_at.date().isoformat())

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
 from catalog.models import (
     Agent,
+    AgentKind,
     CollectionObject,
     Dataset,
     Distribution,
@@ -22,7 +24,7 @@ from catalog.models import (
     SearchOutbox,
 )
 from catalog.search.base import SearchDocument, SearchIndex
-from catalog.search.documents import dataset_document, object_document
+from catalog.search.documents import agent_document, dataset_document, object_document
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -55,32 +57,93 @@ def _object_documents(session: Session, ids: list[int]) -> Iterator[SearchDocume
         yield object_document(obj, agents[obj.institution_id])
 
 
-BUILDERS: dict[str, Callable[[Session, list[int]], Iterator[SearchDocument]]] = {
-    "dataset": _dataset_documents,
-    "object": _object_documents,
-}
-MODELS: dict[str, type[Dataset] | type[CollectionObject]] = {
-    "dataset": Dataset,
-    "object": CollectionObject,
-}
+def _with_records(kind: AgentKind) -> Any:
+    """Agents of ``kind`` with a published record: a publisher or a museum is found by search
+    once it publishes something (and leaves it with its last record)."""
+    model: type[Dataset] | type[CollectionObject] = Dataset
+    owner: Any = Dataset.publisher_id
+    if kind is AgentKind.INSTITUTION:
+        model, owner = CollectionObject, CollectionObject.institution_id
+    return col(Agent.id).in_(select(owner).where(model.state == RecordState.PUBLISHED))
+
+
+def _agent_documents(kind: AgentKind) -> Callable[[Session, list[int]],
+                                                  Iterator[SearchDocument]]:
+    def build(session: Session, ids: list[int]) -> Iterator[SearchDocument]:
+        for agent in session.exec(select(Agent).where(col(Agent.id).in_(ids), Agent.kind == kind,
+                                                      _with_records(kind))):
+            yield agent_document(agent)
+
+    return build
+
+
+def _published_ids(model: type[Dataset] | type[CollectionObject]) -> IdPage:
+    def ids(session: Session, after: int, limit: int) -> list[int]:
+        return [i for i in session.exec(select(model.id).where(
+            col(model.id) > after, model.state == RecordState.PUBLISHED)
+            .order_by(col(model.id)).limit(limit)) if i is not None]
+
+    return ids
+
+
+def _agent_ids(kind: AgentKind) -> IdPage:
+    def ids(session: Session, after: int, limit: int) -> list[int]:
+        return [i for i in session.exec(select(Agent.id).where(
+            col(Agent.id) > after, Agent.kind == kind, _with_records(kind))
+            .order_by(col(Agent.id)).limit(limit)) if i is not None]
+
+    return ids
+
+
+Builder = Callable[[Session, list[int]], Iterator[SearchDocument]]
+IdPage = Callable[[Session, int, int], list[int]]
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """Where the documents of one kind come from: the ids of every record that belongs in the
+    index, a page at a time, and the documents of some ids (none for an id that no longer
+    belongs, which is then removed)."""
+
+    kind: str
+    ids: IdPage
+    build: Builder
+
+
+SOURCES: dict[str, DocumentSource] = {}
+
+
+def register_source(source: DocumentSource) -> None:
+    """Add a kind of document (the Wi-Fi locations register theirs from ``captive_portal``,
+    which the catalog must not import)."""
+    SOURCES[source.kind] = source
+
+
+for _source in (
+    DocumentSource("dataset", _published_ids(Dataset), _dataset_documents),
+    DocumentSource("object", _published_ids(CollectionObject), _object_documents),
+    DocumentSource("publisher", _agent_ids(AgentKind.PUBLISHER),
+                   _agent_documents(AgentKind.PUBLISHER)),
+    DocumentSource("institution", _agent_ids(AgentKind.INSTITUTION),
+                   _agent_documents(AgentKind.INSTITUTION)),
+):
+    register_source(_source)
 
 
 def documents_for(session: Session, kind: str, ids: list[int]) -> list[SearchDocument]:
     """The documents of the published records among ``ids`` of ``kind``."""
-    return list(BUILDERS[kind](session, ids))
+    return list(SOURCES[kind].build(session, ids))
 
 
 def published_documents(engine: Engine, batch: int = BATCH
                         ) -> Iterator[tuple[str, list[SearchDocument]]]:
     """The documents of every published record, kind by kind, a batch at a time (keyset paging,
     one short session per batch: memory stays flat however large the catalog)."""
-    for kind, model in MODELS.items():
+    for kind, source in list(SOURCES.items()):
         last_id = 0
         while True:
             with Session(engine) as session:
-                ids = [i for i in session.exec(select(model.id).where(
-                    col(model.id) > last_id, model.state == RecordState.PUBLISHED)
-                    .order_by(col(model.id)).limit(batch)) if i is not None]
+                ids = source.ids(session, last_id, batch)
                 if not ids:
                     break
                 docs = documents_for(session, kind, ids)
@@ -97,12 +160,25 @@ def _sync(session: Session, index: SearchIndex, kind: str, ids: list[int]) -> No
         index.delete([f"{kind}:{entity_id}" for entity_id in chunk if entity_id not in present])
 
 
+def _expand_records(session: Session, by_kind: dict[str, set[int]]) -> None:
+    """A changed record may add or remove its publisher or museum from the search."""
+    if by_kind.get("dataset"):
+        by_kind.setdefault("publisher", set()).update(session.exec(select(
+            Dataset.publisher_id).where(col(Dataset.id).in_(by_kind["dataset"]))))
+    if by_kind.get("object"):
+        by_kind.setdefault("institution", set()).update(session.exec(select(
+            CollectionObject.institution_id).where(
+                col(CollectionObject.id).in_(by_kind["object"]))))
+
+
 def _expand_agents(session: Session, by_kind: dict[str, set[int]]) -> None:
     """An "agent" row (a publisher or museum renamed) stands for all its records, whose
     documents carry the agent's name."""
     agents = by_kind.pop("agent", set())
     if not agents:
         return
+    by_kind.setdefault("publisher", set()).update(agents)
+    by_kind.setdefault("institution", set()).update(agents)
     datasets = session.exec(select(Dataset.id).where(col(Dataset.publisher_id).in_(agents)))
     objects = session.exec(select(CollectionObject.id).where(
         col(CollectionObject.institution_id).in_(agents)))
@@ -128,8 +204,9 @@ def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
                 for row in rows:
                     by_kind.setdefault(row.kind, set()).add(row.entity_id)
                 _expand_agents(session, by_kind)
+                _expand_records(session, by_kind)
                 for kind, ids in by_kind.items():
-                    if kind in BUILDERS:
+                    if kind in SOURCES:
                         _sync(session, index, kind, sorted(ids))
                     else:
                         log.warning("outbox rows of unknown kind %r skipped", kind)

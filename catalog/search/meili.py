@@ -2,7 +2,11 @@
 
 Index settings, documents and query translation are pure functions (unit-tested without a
 server); ``MeilisearchIndex`` only moves them over HTTP. Writes wait for Meilisearch's task to
-succeed, so the outbox is emptied only after the index really has the change.
+succeed, so the outbox is emptied only after the index really has the change. Czech is analysed
+by ``analysis`` on both sides, as on the embedded index: documents carry analysed ``*_norm``
+fields (folded words and their lemmas), queries are sent as their analysed words, and the
+synonyms and stop words are analysed the same way; Meilisearch adds its own typo tolerance and
+prefix matching. Snippets are highlighted by ``analysis.highlight`` like the embedded index's.
 """
 
 from __future__ import annotations
@@ -14,10 +18,17 @@ from typing import Any, Protocol
 import meilisearch
 from meilisearch.errors import MeilisearchError
 
+from catalog.search.analysis import (
+    STOP_WORDS,
+    QueryPlan,
+    Synonyms,
+    fold,
+    highlight,
+    index_text,
+    plan_query,
+)
 from catalog.search.base import (
     FACETS,
-    MARK_END,
-    MARK_START,
     FacetCount,
     Hit,
     SearchDocument,
@@ -37,10 +48,14 @@ class WriterLock(Protocol):
     def hold(self, *, wait: bool) -> AbstractContextManager[bool]: ...
 
 
-def index_settings() -> dict[str, Any]:
-    """The index settings: searchable attributes in ranking order, filters, sorts, limits."""
+SEARCHABLE = ["title_norm", "keywords_norm", "description_norm", "extra_norm"]
+
+
+def index_settings(synonyms: Synonyms | None = None) -> dict[str, Any]:
+    """The index settings: searchable attributes in ranking order, filters, sorts, limits,
+    typo tolerance as Meilisearch's defaults, analysed synonyms and stop words."""
     return {
-        "searchableAttributes": ["title_text", "keywords", "description_text", "extra"],
+        "searchableAttributes": SEARCHABLE,
         "filterableAttributes": ["kind", *FACETS],
         "sortableAttributes": ["sort_title", "modified"],
         "displayedAttributes": ["*"],
@@ -49,6 +64,8 @@ def index_settings() -> dict[str, Any]:
         "faceting": {"maxValuesPerFacet": FACET_VALUES * 2, "sortFacetValuesBy": {"*": "count"}},
         "typoTolerance": {"enabled": True,
                           "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}},
+        "synonyms": synonyms.as_pairs() if synonyms else {},
+        "stopWords": sorted({fold(word) for word in STOP_WORDS}),
     }
 
 
@@ -64,6 +81,10 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
         "url_key": doc.url_key, "title": dict(doc.title), "description": dict(doc.description),
         "title_text": " ".join(doc.title.values()), "keywords": list(doc.keywords),
         "description_text": " ".join(doc.description.values()), "extra": doc.text,
+        "title_norm": index_text(*doc.title.values()),
+        "keywords_norm": index_text(*doc.keywords),
+        "description_norm": index_text(*doc.description.values()),
+        "extra_norm": index_text(doc.text),
         "sort_title": doc.sort_title, "modified": doc.modified,
         "version": doc.version, "facets": {k: list(v) for k, v in doc.facets.items()},
     }
@@ -95,23 +116,30 @@ def filter_expression(query: SearchQuery, *, with_kinds: bool,
     return expression
 
 
-def search_params(query: SearchQuery) -> dict[str, Any]:
+def query_text(query: SearchQuery, plan: QueryPlan | None = None) -> str:
+    """The analysed words of the query as Meilisearch's ``q``: each word's lemma when the
+    dictionary knows it, else the word as typed; a trailing space keeps Meilisearch from
+    matching the last word as a prefix, as the user has finished it."""
+    plan = plan if plan is not None else plan_query(query.text)
+    if plan.empty:
+        return ""
+    text = plan.text(0)
+    return text + " " if not plan.alternatives[0][-1].prefix else text
+
+
+def search_params(query: SearchQuery, plan: QueryPlan | None = None) -> dict[str, Any]:
     """The body of the search request for ``query`` (exhaustive totals: page mode)."""
     limit = max(1, query.limit)
+    text = query_text(query, plan)
     params: dict[str, Any] = {
-        "q": query.text,
+        "q": text,
         "filter": filter_expression(query, with_kinds=True),
         "facets": list(query.facets),
         "hitsPerPage": limit,
         "page": query.offset // limit + 1,
-        "attributesToHighlight": ["title_text", "description_text"],
-        "attributesToCrop": ["description_text"],
-        "cropLength": 24,
-        "cropMarker": "…",
-        "highlightPreTag": MARK_START,
-        "highlightPostTag": MARK_END,
+        "attributesToRetrieve": ["kind", "id", "url_key", "title", "description", "facets"],
     }
-    if query.sort is Sort.NEWEST or (query.sort is Sort.RELEVANCE and not query.text.strip()):
+    if query.sort is Sort.NEWEST or (query.sort is Sort.RELEVANCE and not text.strip()):
         params["sort"] = ["modified:desc"]
     elif query.sort is Sort.TITLE:
         params["sort"] = ["sort_title:asc"]
@@ -125,32 +153,36 @@ def disjunctive_facets(query: SearchQuery) -> list[str]:
 
 
 def facet_count_params(query: SearchQuery, facet: str) -> dict[str, Any]:
-    return {"q": query.text, "filter": filter_expression(query, with_kinds=True, without=facet),
+    return {"q": query_text(query),
+            "filter": filter_expression(query, with_kinds=True, without=facet),
             "facets": [facet], "hitsPerPage": 0, "page": 1}
 
 
 def kind_count_params(query: SearchQuery) -> dict[str, Any]:
     """A count-only request for the per-kind totals, before the kind filter."""
-    return {"q": query.text, "filter": filter_expression(query, with_kinds=False),
+    return {"q": query_text(query), "filter": filter_expression(query, with_kinds=False),
             "facets": ["kind"], "hitsPerPage": 0, "page": 1}
 
 
-def _snippet(hit: Mapping[str, Any]) -> str:
-    formatted = hit.get("_formatted") or {}
-    description = str(formatted.get("description_text") or "")
-    if MARK_START in description:
-        return description
-    title = str(formatted.get("title_text") or "")
-    return title if MARK_START in title else ""
+def _snippet(hit: Mapping[str, Any], plan: QueryPlan) -> str:
+    for field in ("description", "title"):
+        texts = hit.get(field) or {}
+        snippet = highlight(texts.get("cs") or next(iter(texts.values()), ""), plan)
+        if snippet:
+            return snippet
+    return ""
 
 
 def to_result(response: Mapping[str, Any], counts: Mapping[str, Any],
               facets: Sequence[str],
-              own_counts: Mapping[str, Mapping[str, Any]] | None = None) -> SearchResult:
+              own_counts: Mapping[str, Mapping[str, Any]] | None = None,
+              plan: QueryPlan | None = None) -> SearchResult:
     """Our result from Meilisearch's responses (``own_counts``: a filtered facet's response
-    from ``facet_count_params``)."""
+    from ``facet_count_params``; ``plan``: the query's, for the snippets)."""
+    plan = plan if plan is not None else QueryPlan(())
     hits = [Hit(kind=h["kind"], id=int(h["id"]), url_key=h["url_key"], title=h["title"],
-                description=h["description"], snippet=_snippet(h), facets=h.get("facets", {}))
+                description=h["description"], snippet=_snippet(h, plan),
+                facets=h.get("facets", {}))
             for h in response.get("hits", [])]
     own_counts = own_counts or {}
 
@@ -173,8 +205,9 @@ class MeilisearchIndex:
     advisory lock in production, so web workers on several hosts and CLI jobs take turns)."""
 
     def __init__(self, url: str, api_key: str | None, index_uid: str, lock: WriterLock,
-                 *, timeout: int = 10) -> None:
+                 *, timeout: int = 10, synonyms: Synonyms | None = None) -> None:
         self.client = meilisearch.Client(url, api_key, timeout=timeout)
+        self.synonyms = synonyms
         self.index_uid = index_uid
         self.lock = lock
         self._configured = False
@@ -206,7 +239,7 @@ class MeilisearchIndex:
             self._wait(self.client.create_index(self.index_uid, {"primaryKey": PRIMARY_KEY}))
         except (MeilisearchError, SearchUnavailable):
             pass  # it exists already
-        self._wait(self._call("update_settings", index_settings()))
+        self._wait(self._call("update_settings", index_settings(self.synonyms)))
         self._configured = True
 
     def writer(self, *, wait: bool) -> AbstractContextManager[bool]:
@@ -249,7 +282,8 @@ class MeilisearchIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         own = disjunctive_facets(query)
-        requests = [search_params(query), kind_count_params(query),
+        plan = plan_query(query.text)
+        requests = [search_params(query, plan), kind_count_params(query),
                     *(facet_count_params(query, facet) for facet in own)]
         try:
             responses = self.client.multi_search(
@@ -257,4 +291,4 @@ class MeilisearchIndex:
         except MeilisearchError as exc:
             raise SearchUnavailable(f"Meilisearch search failed: {exc}") from exc
         return to_result(responses[0], responses[1], query.facets,
-                         dict(zip(own, responses[2:], strict=True)))
+                         dict(zip(own, responses[2:], strict=True)), plan)

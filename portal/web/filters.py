@@ -9,6 +9,7 @@ from flask_babel import format_date, format_decimal, gettext
 from markupsafe import Markup, escape
 
 from catalog import vocabularies as voc
+from catalog.places import place_coordinates
 from catalog.search.base import MARK_END, MARK_START, Hit
 from portal.i18n import own_path
 
@@ -38,7 +39,24 @@ def term_code(iri: str | None, vocabulary_name: str) -> str:
 def hit_url(hit: Hit) -> str:
     if hit.kind == "dataset":
         return url_for("datasets.detail", slug=hit.url_key)
+    if hit.kind == "publisher":
+        return url_for("search.publisher", slug=hit.url_key)
+    if hit.kind == "institution":
+        return url_for("search.institution", slug=hit.url_key)
+    if hit.kind == "location":
+        return url_for("wifi.location", location=hit.url_key)
     return url_for("objects.detail", object_id=hit.id)
+
+
+def kind_label(kind: str, *, plural: bool = False) -> str:
+    """What a result is, for its badge (or, plural, for the kind links of /search)."""
+    if plural:
+        return {"dataset": gettext("datasets"), "object": gettext("objects"),
+                "publisher": gettext("publishers"), "institution": gettext("museums"),
+                "location": gettext("Wi-Fi locations")}.get(kind, kind)
+    return {"dataset": gettext("Dataset"), "object": gettext("Object"),
+            "publisher": gettext("Publisher"), "institution": gettext("Museum"),
+            "location": gettext("Wi-Fi location")}.get(kind, kind)
 
 
 def file_size(size: int | None) -> str:
@@ -67,5 +85,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(highlight=highlight, term_label=term_label, term_code=term_code,
                                  file_size=file_size, date=format_date,
                                  number=format_decimal)
-    app.jinja_env.globals.update(hit_url=hit_url, page_url=page_url, THEMES=voc.THEMES,
-                                 ruian_label=voc.ruian_label)
+    app.jinja_env.globals.update(hit_url=hit_url, page_url=page_url, kind_label=kind_label,
+                                 THEMES=voc.THEMES,
+                                 ruian_label=voc.ruian_label,
+                                 place_known=lambda name: place_coordinates(name) is not None)

@@ -3,6 +3,7 @@ institution pages: runs the query and labels facets for display."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext
@@ -12,12 +13,14 @@ from catalog import queries
 from catalog import vocabularies as voc
 from catalog.models import AgentKind
 from catalog.search.base import FacetCount, SearchQuery, SearchResult, SearchUnavailable, Sort
+from catalog.search.fallback import database_search
 from portal.i18n import local_text
 from portal.state import db_session, state
 from portal.web.params import InvalidParameter, ListingParams
 
-DATASET_FACETS = ("theme", "publisher", "format", "licence", "keyword")
-OBJECT_FACETS = ("institution", "object_type")
+log = logging.getLogger(__name__)
+DATASET_FACETS = ("theme", "publisher", "format", "licence", "keyword", "area")
+OBJECT_FACETS = ("institution", "object_type", "material", "period")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Listing:
     result: SearchResult | None
     facets: dict[str, list[FacetEntry]]
     page_size: int
-    unavailable: bool
+    unavailable: bool  # the index is down: ``result`` is a plain database search
 
     @property
     def pages(self) -> int:
@@ -56,14 +59,17 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
     query = SearchQuery(text=params.text, kinds=(params.kind,) if params.kind else kinds,
                         filters=filters, facets=facet_names, sort=sort,
                         offset=(params.page - 1) * settings.page_size, limit=settings.page_size)
+    unavailable = False
     try:
         result = state().search.search(query)
-    except SearchUnavailable:
-        return Listing(params, None, {}, settings.page_size, True)
+    except SearchUnavailable as exc:
+        log.warning("search unavailable, answering from the database: %s", exc)
+        result = database_search(db_session(), query)
+        unavailable = True
     if params.page > 1 and query.offset >= result.total:
         raise NotFound(f"page {params.page} is past the last page of results")
     return Listing(params, result, _label_facets(result.facets, filters), settings.page_size,
-                   False)
+                   unavailable)
 
 
 def _check_agents(params: ListingParams) -> None:
@@ -91,6 +97,11 @@ def _label_facets(facets: dict[str, list[FacetCount]],
             return voc.LICENCES[value].label
         if name in ("publisher", "institution") and value in agents:
             return str(local_text(agents[value].name))
+        if name == "area":
+            return voc.ruian_label(voc.RUIAN_BASE + value)
+        if name == "period":
+            return value.replace("-", "–", 1) if not value.startswith("-") else \
+                "−" + value[1:].replace("-", "–", 1).replace("–-", "–−")
         return value
 
     return {

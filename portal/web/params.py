@@ -34,8 +34,13 @@ class InvalidParameter(BadRequest):
         self.parameter = name
 
 
+def clean_text(value: str) -> str:
+    """``value`` without control or other unprintable characters, trimmed at the start."""
+    return "".join(ch for ch in value if ch.isprintable()).lstrip()
+
+
 def _clean(value: str) -> str:
-    return "".join(ch for ch in value if ch.isprintable()).strip()
+    return clean_text(value).strip()
 
 
 def parse_listing(args: MultiDict[str, str], *, kinds: tuple[str, ...] = ()) -> ListingParams:

@@ -10,12 +10,13 @@ from flask import Blueprint, abort, render_template, request
 from catalog import queries
 from catalog import vocabularies as voc
 from catalog.models import AgentKind
+from catalog.search.base import KINDS
 from portal.state import db_session
 from portal.web.listing import run_listing
 from portal.web.params import parse_listing
 
 bp = Blueprint("search", __name__)
-ALL_KINDS = ("dataset", "object")
+ALL_KINDS = KINDS
 
 
 def _listing(endpoint: str, kinds: tuple[str, ...], *, template: str = "search/results.html",

@@ -1,0 +1,77 @@
+"""Search as visitors meet it on the demo catalog: one query over every kind, Czech inflection,
+typos and synonyms, the new facets, suggestions, and a plain database fallback with a notice
+(and /healthz "degraded") when the index is stopped mid-test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.cli import search_reindex
+from portal.state import state
+
+
+def test_one_query_finds_datasets_publishers_museums_objects_and_locations(
+        demo_client: FlaskClient) -> None:
+    page = demo_client.get("/search?q=liberec").get_data(as_text=True)
+    for kind in ("kind=dataset", "kind=object", "kind=publisher", "kind=institution",
+                 "kind=location"):
+        assert kind in page
+    only = demo_client.get("/search?q=nadrazi&kind=location").get_data(as_text=True)
+    assert "/wifi/liberec-hlavni-nadrazi" in only and "/datasets/" not in only
+
+
+def test_inflected_and_misspelt_czech_finds_the_dictionary_form(
+        demo_client: FlaskClient) -> None:
+    assert "/institutions/severoceske-muzeum-v-liberci" in demo_client.get(
+        "/search?q=muzeích&kind=institution").get_data(as_text=True)
+    assert "/datasets/aed-defibrilatory" in demo_client.get(
+        "/datasets?q=defibrilatro").get_data(as_text=True)
+    assert "/datasets/jizdni-rady-idol-gtfs" in demo_client.get(
+        "/datasets?q=MHD").get_data(as_text=True), "a synonym from the configuration file"
+
+
+def test_object_facets_material_and_period_filter_and_count(demo_client: FlaskClient) -> None:
+    page = demo_client.get("/objects?material=sklo&period=1801-1900").get_data(as_text=True)
+    assert 'name="material" value="sklo" checked' in page
+    assert 'name="period" value="1801-1900" checked' in page
+    assert "1801–1900" in page
+
+
+def test_suggest_returns_at_most_ten_titles_with_links(demo_client: FlaskClient) -> None:
+    body = demo_client.get("/api/search/suggest?q=nadr").get_json()
+    assert 0 < len(body["suggestions"]) <= 10 and body["degraded"] is False
+    assert any(s["url"] == "/wifi/liberec-hlavni-nadrazi" for s in body["suggestions"])
+    assert demo_client.get("/api/search/suggest?q=").get_json()["suggestions"] == []
+    assert demo_client.get("/api/search/suggest?q=" + "x" * 600).status_code == 400
+
+
+def test_stopped_index_falls_back_to_the_database_with_a_notice(
+        tmp_path: Path, demo_app: Flask) -> None:
+    # A copy of the demo app's instance, so the shared demo index stays intact.
+    from portal.app import create_app
+    from tests.conftest import make_settings
+
+    instance = tmp_path / "instance"
+    shutil.copytree(state(demo_app).settings.instance_path, instance)
+    app = create_app(make_settings(instance))
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    assert "Odjezdy vlaků" in client.get("/search?q=odjezdy").get_data(as_text=True)
+
+    shutil.rmtree(state(app).settings.search_path)  # the index stops answering mid-test
+    page = client.get("/search?q=odjezdy")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'class="notice"' in text and "Odjezdy vlaků" in text
+    assert client.get("/datasets?q=nádraží&page=1").status_code == 200
+    assert client.get("/api/search/suggest?q=odjezdy").get_json()["degraded"] is True
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+
+    assert app.test_cli_runner().invoke(search_reindex).exit_code == 0
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    assert 'class="notice"' not in client.get("/search?q=odjezdy").get_data(as_text=True)
