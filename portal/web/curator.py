@@ -29,10 +29,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalog import queries
 from catalog import vocabularies as voc
 from catalog.db import transaction
-from catalog.errors import ValidationError
+from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, AgentKind, RecordState
 from catalog.museum import curation, imports
 from catalog.museum.csv_import import COLUMNS, template
+from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.models import ImportStatus
 from catalog.museum.uploads import Limits
 from catalog.search.indexer import drain_outbox
@@ -83,6 +84,23 @@ def runner(app: Flask) -> ImportRunner:
     if found is None:
         found = app.extensions[RUNNER_KEY] = ImportRunner()
     return found  # type: ignore[no-any-return]
+
+
+def _sync_datasets() -> None:
+    """Keep each museum's collection dataset in the catalog (a museum publishing its first
+    records gets one). Without the configured publisher the catalog is left as it is."""
+    portal = state()
+    try:
+        queries.agent(db_session(), portal.settings.museum_dataset_publisher,
+                      AgentKind.PUBLISHER)
+    except NotFound:
+        log.warning("no publisher %r for the collection datasets (PORTAL_MUSEUM_DATASET_"
+                    "PUBLISHER)", portal.settings.museum_dataset_publisher)
+        return
+    with transaction(portal.engine) as session:
+        for _ in sync_collection_datasets(session, base_url=portal.settings.base_url,
+                                          publisher=portal.settings.museum_dataset_publisher):
+            pass
 
 
 def _institution(slug: str) -> Agent:
@@ -173,6 +191,7 @@ def import_publish(import_id: int) -> BaseResponse:
     except ValidationError as exc:
         flash(exc.message)
         return redirect(url_for("curator.import_page", import_id=import_id))
+    _sync_datasets()
     drain_outbox(portal.engine, portal.search)
     flash(gettext("%(count)d records were published.", count=done.imported))
     return redirect(url_for("curator.collection", slug=museum.slug))
@@ -204,6 +223,7 @@ def object_state(object_id: int) -> BaseResponse:
     portal = state()
     with transaction(portal.engine) as session:
         (curation.publish if action == "publish" else curation.withdraw)(session, object_id)
+    _sync_datasets()
     drain_outbox(portal.engine, portal.search)
     museum = db_session().get(Agent, obj.institution_id)
     assert museum is not None
