@@ -189,6 +189,8 @@ SETTINGS: tuple[Setting, ...] = (
             "zip) in bytes", _positive_int),
     Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
             "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
+    Setting("museum_dataset_publisher", "liberecky-kraj", "slug of the publisher of the museums' "
+            "collection datasets in the catalog (each museum's collection is one dataset)"),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
 
@@ -264,6 +266,7 @@ class Settings:
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
     museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_dataset_publisher: str = "liberecky-kraj"
     museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
 
     @property

@@ -7,6 +7,7 @@ from werkzeug.routing import BaseConverter
 
 from portal.web import (
     addresses,
+    collections,
     curator,
     datasets,
     errors,
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)
     app.register_blueprint(curator.bp)
+    app.register_blueprint(collections.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(feeds.bp)
