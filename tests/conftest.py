@@ -21,6 +21,7 @@ import catalog.accounts.models  # noqa: F401
 import catalog.aliases  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
+import catalog.popularity  # noqa: F401
 import catalog.quality.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.tantivy_index import TantivyIndex

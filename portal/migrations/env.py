@@ -10,6 +10,7 @@ import catalog.accounts.models  # noqa: F401 - registers the account tables
 import catalog.aliases  # noqa: F401 - registers the dataset alias table
 import catalog.models  # noqa: F401 - registers the catalog tables
 import catalog.museum.models  # noqa: F401 - registers the museum import tables
+import catalog.popularity  # noqa: F401 - registers the dataset view counts
 import catalog.quality.models  # noqa: F401 - registers the quality tables
 from catalog.db import make_engine
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from catalog import queries
 from catalog.aliases import former_slug_target
+from catalog.db import transaction
 from catalog.errors import NotFound
 from catalog.models import Distribution
+from catalog.popularity import record_view
 from catalog.queries import DatasetView
 from harvesters.previews import PreviewError
 from portal.previews import load_preview, preview_kind
@@ -17,6 +22,7 @@ from portal.web.snippets import download_snippets
 from portal.web.terms import plain_terms
 
 bp = Blueprint("datasets", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/datasets/<slug:slug>")
@@ -25,7 +31,22 @@ def detail(slug: str) -> str | Response:
         view = queries.dataset_view(db_session(), slug)
     except NotFound:
         return _moved(slug)
-    return render_template("datasets/detail.html", view=view, plain_terms=plain_terms)
+    page = render_template("datasets/detail.html", view=view, plain_terms=plain_terms)
+    _count_view(view.dataset.id)
+    return page
+
+
+def _count_view(dataset_id: int | None) -> None:
+    """One more view of the dataset (robots, which say so, are not counted; a failed count
+    never fails the page)."""
+    agent = (request.user_agent.string or "").lower()
+    if dataset_id is None or any(word in agent for word in ("bot", "spider", "crawl")):
+        return
+    try:
+        with transaction(state().engine) as session:
+            record_view(session, dataset_id)
+    except SQLAlchemyError:
+        log.warning("view of dataset %s not counted", dataset_id, exc_info=True)
 
 
 @bp.get("/datasets/<slug:slug>/distributions/<int(min=1, max=10000):number>")
