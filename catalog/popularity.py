@@ -25,8 +25,7 @@ def record_view(session: Session, dataset_id: int) -> None:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(DatasetViewCount).values(dataset_id=dataset_id, views=1)
     session.execute(statement.on_conflict_do_update(
-        index_elements=["dataset_id"],
-        set_={"views": DatasetViewCount.__table__.c.views + 1}))
+        index_elements=["dataset_id"], set_={"views": col(DatasetViewCount.views) + 1}))
 
 
 def most_viewed(session: Session, limit: int = 6) -> Sequence[Dataset]:
