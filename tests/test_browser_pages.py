@@ -146,3 +146,14 @@ def test_home_loads_its_map_only_when_scrolled_to(browser_page: Any) -> None:
     page.locator("#map_wifi").scroll_into_view_if_needed()
     page.wait_for_selector("#map_wifi path.leaflet-interactive")
     assert any(url.endswith("/maps/wifi.js") for url in loaded)
+
+
+def test_dataset_page_prints_without_navigation(browser_page: Any,
+                                                page_urls: dict[str, str]) -> None:
+    page = browser_page
+    page.goto(page_urls["dataset"] + "?lang=en")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('header nav')).display") == \
+        "none"
+    assert page.locator("h1").is_visible() and page.locator(".distributions").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('footer')).display") == "none"
