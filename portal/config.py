@@ -200,6 +200,10 @@ SETTINGS: tuple[Setting, ...] = (
             "its host is added to the Content-Security-Policy", _tile_url),
     Setting("map_attribution", "", "attribution of the map tiles (required with "
             "PORTAL_MAP_TILES)"),
+    Setting("preview_max_bytes", 5 * 1024 * 1024, "largest GeoJSON distribution previewed on a "
+            "map, in bytes (CSV/TSV previews read only their first rows)", _positive_int),
+    Setting("preview_cache_seconds", 3600, "seconds a distribution preview is kept in the "
+            "instance folder's cache", _positive_int),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
     # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
@@ -262,6 +266,8 @@ class Settings:
     edm_provider: str = "Liberecký kraj"
     map_tiles: str | None = None
     map_attribution: str = ""
+    preview_max_bytes: int = 5 * 1024 * 1024
+    preview_cache_seconds: int = 3600
     contact_email: str | None = None
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
