@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from flask_babel import gettext
 from sqlmodel import col, select
 
 from catalog.db import transaction
