@@ -146,6 +146,10 @@ from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts featur
 
 cli.add_command(accounts_cli)
 
+from portal.api.dumps_cli import dumps_cli  # noqa: E402 - the developer APIs' bulk dumps
+
+cli.add_command(dumps_cli)
+
 
 def main() -> None:
     cli(prog_name="portal")
