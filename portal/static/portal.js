@@ -16,3 +16,22 @@
     pre.insertAdjacentElement("afterend", button);
   });
 })();
+(function () {
+  "use strict";
+  // The map search: a button that searches the area the map shows.
+  var form = document.getElementById("bbox-form");
+  var map = window.map_search;
+  if (!form || !map || !map.getBounds) { return; }
+  var button = document.createElement("button");
+  button.type = "button";
+  button.textContent = form.getAttribute("data-visible-label");
+  button.addEventListener("click", function () {
+    var b = map.getBounds();
+    var values = {west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth()};
+    Object.keys(values).forEach(function (name) {
+      form.elements[name].value = values[name].toFixed(4);
+    });
+    form.submit();
+  });
+  form.insertBefore(button, form.firstChild);
+})();

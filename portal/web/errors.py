@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from captive_portal.errors import WifiError
 from catalog.errors import NotFound as RecordNotFound
 from catalog.errors import ValidationError
 
@@ -43,6 +44,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def invalid(exc: ValidationError) -> tuple[str | Response, int]:
         return _render(400, gettext("Invalid request"), f"{exc.field}: {exc.message}")
+
+    @app.errorhandler(WifiError)
+    def wifi_refused(exc: WifiError) -> tuple[str | Response, int]:
+        # Nothing was granted; the reason is safe to show (it names the parameter, not values).
+        html = render_template("wifi/error.html", status=exc.status, reason=exc.reason,
+                               lang=str(get_locale() or "cs"), switch=None,
+                               locales=("cs", "en", "de", "pl"))
+        return Response(html, exc.status, headers={"Cache-Control": "no-store"}), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str | Response, int]:
