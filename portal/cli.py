@@ -164,6 +164,9 @@ from portal.notifications import notifications_cli  # noqa: E402 - issue 3's not
 
 cli.add_command(notifications_cli)
 
+from portal.api.dumps_cli import dumps_cli  # noqa: E402 - the developer APIs' bulk dumps
+
+cli.add_command(dumps_cli)
 from portal.museum_cli import museum_cli  # noqa: E402 - the museum register's commands
 
 cli.add_command(museum_cli)
