@@ -20,11 +20,19 @@ def render_error(status: int, title: str, detail: str) -> tuple[str | Response, 
     return _render(status, title, detail)
 
 
-def _render(status: int, title: str, detail: str) -> tuple[str | Response, int]:
+def _render(status: int, title: str, detail: str,
+            headers: dict[str, str] | None = None) -> tuple[str | Response, int]:
+    if request.path.startswith("/api/v1/"):
+        from portal.api.problems import problem_response
+
+        return problem_response(status, title, detail, headers=headers), status
     if request.path.startswith("/api/") or request.path == "/healthz":
-        return jsonify(error=title, detail=detail), status
-    return render_template("errors/error.html", status=status, title=title,
-                           detail=detail), status
+        response = jsonify(error=title, detail=detail)
+    else:
+        response = Response(render_template("errors/error.html", status=status, title=title,
+                                            detail=detail), content_type="text/html")
+    response.headers.extend(headers or {})
+    return response, status
 
 
 def register(app: Flask) -> None:
@@ -51,6 +59,9 @@ def register(app: Flask) -> None:
             return _render(404, gettext("Not found"),
                            gettext("The page you asked for does not exist or was archived."))
         status = exc.code or 500
+        allow = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
+        if allow:
+            return _render(status, exc.name, exc.description or "", allow)
         if status == 400:
             return _render(400, gettext("Invalid request"), exc.description or "")
         return _render(status, exc.name, exc.description or "")

@@ -145,7 +145,7 @@ def landing(location: str) -> Response:
 
 
 @bp.route("/wifi/arrive/<controller>", methods=["GET", "POST"])
-@csrf_exempt  # gateways post authmon polls; no session is read
+@csrf_exempt  # gateways post here (authmon) without a session
 def arrival(controller: str) -> Response:
     wifi = runtime()
     adapter = wifi.controllers.get(controller)
@@ -196,7 +196,7 @@ def _authmon() -> Response:
 
 
 @bp.post("/wifi/connect")
-@csrf_exempt  # cookie-less mini-browsers: the signed single-use arrival token is the proof
+@csrf_exempt  # no cookies in captive browsers: the signed arrival token is the forgery guard
 def connect_view() -> WerkzeugResponse:
     wifi = runtime()
     with transaction(state().engine) as session:
