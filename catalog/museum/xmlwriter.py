@@ -4,7 +4,7 @@ many records; the output is checked against the official schemas in the tests.""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+import re
 
 
 class Node:
@@ -37,25 +37,39 @@ class Node:
             parts.append(" " + declarations)
         if self.attributes:
             for name, value in self.attributes.items():
-                parts.append(f" {name}={quoteattr(clean(value))}")
+                parts.append(f' {name}="{_attribute(clean(value))}"')
         if self.text is None and not self.children:
             parts.append("/>")
             return
         parts.append(">")
         if self.text is not None:
-            parts.append(escape(clean(self.text)))
+            parts.append(_text(clean(self.text)))
         for child in self.children:
             child._render(parts)
         parts.append(f"</{self.tag}>")
 
 
 # Characters XML 1.0 cannot carry (a CSV cell may hold them): dropped rather than refused.
-_CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
-                                    0xFFFE, 0xFFFF)}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
-    return text.translate(_CONTROL)
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def _text(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(value: str) -> str:
+    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;")
+            .replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
 def declarations(namespaces: dict[str, str]) -> str:
