@@ -21,6 +21,7 @@ from portal.web import (
     oai,
     objects,
     pages,
+    quality,
     search,
     suggest,
     wifi,
@@ -35,7 +36,7 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data, quality):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)

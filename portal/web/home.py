@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from captive_portal.locations import list_locations
 from catalog import queries
+from catalog.popularity import most_viewed
 from catalog.search.base import SearchQuery, SearchUnavailable, Sort
 from portal.state import db_session, state
 
@@ -22,4 +23,5 @@ def index() -> str:
         highlights = []
     return render_template("home/index.html", newest=queries.newest_datasets(session),
                            counts=queries.published_counts(session), highlights=highlights,
-                           locations=list_locations(session))
+                           locations=list_locations(session),
+                           most_viewed=most_viewed(session))

@@ -25,6 +25,7 @@ from captive_portal.publishing import DEMO_FEED, connections_csv
 from captive_portal.terms import TERMS, TERMS_VERSION
 from captive_portal.timetable import zip_folder
 from catalog.db import transaction
+from portal.accounts import csrf_exempt
 from portal.state import db_session, state
 from portal.wifi_runtime import KEY, build_runtime, runtime
 
@@ -144,6 +145,7 @@ def landing(location: str) -> Response:
 
 
 @bp.route("/wifi/arrive/<controller>", methods=["GET", "POST"])
+@csrf_exempt  # gateways post here (authmon) without a session
 def arrival(controller: str) -> Response:
     wifi = runtime()
     adapter = wifi.controllers.get(controller)
@@ -194,6 +196,7 @@ def _authmon() -> Response:
 
 
 @bp.post("/wifi/connect")
+@csrf_exempt  # no cookies in captive browsers: the signed arrival token is the forgery guard
 def connect_view() -> WerkzeugResponse:
     wifi = runtime()
     with transaction(state().engine) as session:
