@@ -63,9 +63,13 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
     register(app)
     from portal.accounts import init_accounts
+    from portal.editor import init_editor
+    from portal.editorial import init_editorial
 
     init_accounts(app)
     from portal.api import register as register_api
 
     register_api(app)
+    init_editor(app)
+    init_editorial(app)
     return app

@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +146,10 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("oai_admin_email", "opendata@kraj-lbc.cz", "adminEmail of the OAI-PMH provider "
+            "at /oai"),
+    Setting("oai_page_size", 250, "records per OAI-PMH list response (then a resumption "
+            "token)", _positive_int),
     # Accounts (issue 3)
     Setting("cookie_secure", "auto", "send the session cookie only over HTTPS: auto (when the "
             "base URL is https), true or false (plain http://127.0.0.1 development)",
@@ -181,6 +185,10 @@ SETTINGS: tuple[Setting, ...] = (
             "stopped (and a stuck one closed as failed)", _positive_int),
     Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
             "completely (and may archive what disappeared)", _positive_int),
+    Setting("museum_upload_max_bytes", 200 * 1024 * 1024, "largest curator upload (LIDO, CSV or "
+            "zip) in bytes", _positive_int),
+    Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
+            "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
 
@@ -196,7 +204,24 @@ SETTINGS: tuple[Setting, ...] = (
             "instance folder's cache", _positive_int),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
+    # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
+    Setting("wifi_token_seconds", 900, "lifetime of the signed arrival token in the splash "
+            "page's Connect form", _positive_int),
+    Setting("wifi_retention_days", 30, "days the grant log is kept before `portal wifi purge` "
+            "deletes it (hourly counts are kept)", _positive_int),
+    Setting("wifi_session_minutes", 1440, "session length asked of gateways that take one",
+            _positive_int),
+    Setting("wifi_grant_origins", "https://*.network-auth.com", "comma-separated origins a "
+            "Meraki base_grant_url may point to (`*.` matches any subdomain)"),
+    Setting("wifi_opennds_level0", "refuse", "openNDS FAS level 0 sends the token in clear: "
+            "refuse (default) or allow", _choice("refuse", "allow")),
+    Setting("wifi_gateway_rate", 3000, "arrivals and grants per gateway per minute",
+            _positive_int),
+    Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
+            _positive_int),
 )
+
+WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
 
 
 @dataclass(frozen=True)
@@ -242,12 +267,25 @@ class Settings:
     preview_max_bytes: int = 5 * 1024 * 1024
     preview_cache_seconds: int = 3600
     contact_email: str | None = None
+    oai_admin_email: str = "opendata@kraj-lbc.cz"
+    oai_page_size: int = 250
+    museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
 
     @property
     def secure_cookies(self) -> bool:
         if self.cookie_secure == "auto":
             return self.base_url.startswith("https://")
         return self.cookie_secure == "true"
+    wifi_token_seconds: int = 900
+    wifi_retention_days: int = 30
+    wifi_session_minutes: int = 1440
+    wifi_grant_origins: str = "https://*.network-auth.com"
+    wifi_opennds_level0: str = "refuse"
+    wifi_gateway_rate: int = 3000
+    wifi_client_rate: int = 20
+    # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
+    wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -265,6 +303,9 @@ class Settings:
                 raise ConfigurationError(setting.variable, str(exc)) from None
         values["oidc_providers"] = tuple(values["oidc_providers"] or ())
         values["oidc"] = _oidc_providers(environ, values["oidc_providers"])
+        values["wifi_secrets"] = {key[len(WIFI_SECRET_PREFIX):]: value
+                                  for key, value in environ.items()
+                                  if key.startswith(WIFI_SECRET_PREFIX) and value}
         return cls._resolve(values)
 
     @classmethod

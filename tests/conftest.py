@@ -19,10 +19,14 @@ import captive_portal.models  # noqa: F401
 import captive_portal.search  # noqa: F401  (registers the Wi-Fi locations with the indexer)
 import catalog.accounts.models  # noqa: F401
 import catalog.aliases  # noqa: F401
+import catalog.editor.models  # noqa: F401
+import catalog.editorial.models  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
 import catalog.popularity  # noqa: F401
 import catalog.quality.models  # noqa: F401
+import catalog.tokens.models  # noqa: F401
+import harvesters.models  # noqa: F401
 from catalog.db import make_engine
 from catalog.search.tantivy_index import TantivyIndex
 from portal import migrate

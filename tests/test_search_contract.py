@@ -143,3 +143,64 @@ def test_hostile_queries_never_reach_the_engine_as_syntax(filled: SearchIndex,
     assert filled.search(SearchQuery()).total == 5, "the index is intact"
 
 
+
+
+@pytest.fixture
+def czech(search_index: SearchIndex) -> SearchIndex:
+    search_index.upsert([
+        doc(11, "Severočeské muzeum v Liberci", kind="institution"),
+        doc(12, "Vlakové nádraží Turnov", description="Odjezdy z nádraží."),
+        doc(13, "Zastávky městské hromadné dopravy", keywords=("doprava",)),
+        doc(14, "Automatizované defibrilátory", description="Kde je nejbližší AED."),
+        doc(15, "Jízdní řády ve formátu GTFS"),
+        doc(16, "Muzejní sbírka skla"),
+    ])
+    return search_index
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("muzea", 11), ("muzeích", 11), ("nádražím", 12), ("NADRAZIM", 12),
+])
+def test_inflected_forms_find_the_dictionary_form(czech: SearchIndex, text: str,
+                                                  key: int) -> None:
+    assert key in [hit.id for hit in czech.search(SearchQuery(text=text)).hits]
+
+
+@pytest.mark.parametrize(("text", "key", "found"), [
+    ("defibrilatry", 14, True),     # one typo (a deletion) in a 12-letter word
+    ("defibrilatro", 14, True),     # a transposition counts as one typo
+    ("defybrylatory", 14, True),    # two typos: allowed from 9 letters
+    ("defxbxlxtory", 14, False),    # three typos: too many
+    ("muzem", 11, True),            # one typo allowed from 5 letters
+    ("sklp", 16, False),            # none below 5 letters
+])
+def test_typos_are_tolerated_by_word_length(czech: SearchIndex, text: str, key: int,
+                                            found: bool) -> None:
+    # The trailing space: a finished word, not a prefix being typed.
+    hits = {hit.id for hit in czech.search(SearchQuery(text=text + " ")).hits}
+    assert (key in hits) is found
+
+
+def test_an_exact_title_match_outranks_a_typo(czech: SearchIndex) -> None:
+    czech.upsert([doc(17, "Defibrilátor", kind="object")])
+    hits = czech.search(SearchQuery(text="defibrilator ")).hits
+    assert hits[0].id == 17
+
+
+def test_synonyms_from_the_configuration_match_both_ways(czech: SearchIndex) -> None:
+    assert 13 in {h.id for h in czech.search(SearchQuery(text="MHD")).hits}
+    assert 15 in {h.id for h in czech.search(SearchQuery(text="jízdní řády")).hits}
+    assert 15 in {h.id for h in czech.search(SearchQuery(text="gtfs")).hits}
+
+
+def test_pages_are_stable_and_cover_every_result_once(search_index: SearchIndex) -> None:
+    search_index.upsert([doc(n, f"Záznam {n}", modified=f"2026-01-{1 + n % 5:02d}")
+                         for n in range(1, 24)])
+    for sort in Sort:
+        seen = []
+        for offset in range(0, 30, 7):
+            page = search_index.search(SearchQuery(text="zaznam", sort=sort, offset=offset,
+                                                   limit=7))
+            assert page.total == 23
+            seen += [h.id for h in page.hits]
+        assert sorted(seen) == list(range(1, 24)), sort

@@ -76,7 +76,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "resourceRepresentation": ("linkResource", "resourceMeasurementsSet"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "lido": ("lidoRecID", "descriptiveMetadata", "administrativeMetadata"),
+    "lido": ("descriptiveMetadata", "administrativeMetadata"),  # lidoRecID: checked first
     "recordWrap": ("recordID", "recordType", "recordSource"),
     "measurementsSet": ("measurementType", "measurementUnit", "measurementValue"),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,9 +66,22 @@ def forms(word: str) -> tuple[str, ...]:
     return (surface,) if base == surface else (surface, base)
 
 
+_INDEXED: dict[str, str] = {}  # word → its index terms; bounded by the vocabulary's size
+
+
 def index_text(*texts: str) -> str:
-    """The analysed text of ``texts``: space-separated index terms."""
-    return " ".join(term for text in texts for word in words(text) for term in forms(word))
+    """The analysed text of ``texts``: space-separated index terms (hot when indexing a million
+    records, hence the flat cache)."""
+    out = []
+    for text in texts:
+        for word in _WORD.findall(text):
+            terms = _INDEXED.get(word)
+            if terms is None:
+                terms = " ".join(forms(word[:MAX_WORD_LENGTH]))
+                if len(_INDEXED) < 500_000:
+                    _INDEXED[word] = terms
+            out.append(terms)
+    return " ".join(out)
 
 
 def typo_budget(word: str) -> int:
@@ -193,18 +206,32 @@ def plan_query(text: str, synonyms: Synonyms | None = None) -> QueryPlan:
     return QueryPlan(tuple(alternatives))
 
 
-def _matches(word: str, plan_words: Iterable[QueryWord]) -> bool:
-    terms = forms(word)
-    for q in plan_words:
-        if any(t in q.terms for t in terms):
+class _Matcher:
+    """Whether a word of a text matches the query: an exact form, a prefix, or within the
+    typo budget (a snippet checks every word of a description, so the sets are built once)."""
+
+    def __init__(self, plan: QueryPlan) -> None:
+        words = list(plan.all_words())
+        self.exact = {term for w in words for term in w.terms}
+        self.prefixes = tuple(w.surface for w in words if w.prefix)
+        self.typos = [(w.surface, w.typos) for w in words if w.typos]
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.seen.get(word)
+        if found is None:
+            found = self.seen[word] = self._match(word)
+        return found
+
+    def _match(self, word: str) -> bool:
+        terms = forms(word)
+        if any(t in self.exact for t in terms):
             return True
-        if q.prefix and terms[0].startswith(q.surface):
+        if self.prefixes and terms[0].startswith(self.prefixes):
             return True
-        if q.typos and abs(len(terms[0]) - len(q.surface)) <= q.typos and \
-                DamerauLevenshtein.distance(terms[0], q.surface, score_cutoff=q.typos) \
-                <= q.typos:
-            return True
-    return False
+        return any(abs(len(terms[0]) - len(surface)) <= budget and
+                   DamerauLevenshtein.distance(terms[0], surface, score_cutoff=budget) <= budget
+                   for surface, budget in self.typos)
 
 
 def highlight(text: str, plan: QueryPlan, *, width: int = 24) -> str:
@@ -212,9 +239,8 @@ def highlight(text: str, plan: QueryPlan, *, width: int = 24) -> str:
     ``MARK_START`` and ``MARK_END``; "" when no word of ``text`` matches."""
     if plan.empty or not text:
         return ""
-    plan_words = list(plan.all_words())
-    spans = [(m.start(), m.end(), _matches(m.group(), plan_words))
-             for m in _WORD.finditer(text)]
+    matches = _Matcher(plan)
+    spans = [(m.start(), m.end(), matches(m.group())) for m in _WORD.finditer(text)]
     hits = [i for i, (_s, _e, hit) in enumerate(spans) if hit]
     if not hits:
         return ""

@@ -96,6 +96,8 @@ class TantivyIndex:
         self.synonyms = synonyms if synonyms is not None else Synonyms.load()
         self.schema = _schema()
         self._index: tantivy.Index | None = None
+        self._searcher: tantivy.Searcher | None = None
+        self._seen: tuple[int, int, int] | None = None  # meta.json as last loaded
         self._writer: tantivy.IndexWriter | None = None
         self._holding = False
 
@@ -121,19 +123,34 @@ class TantivyIndex:
         return self._open()
 
     def _open(self) -> tantivy.Index:
-        if not (self.path / "meta.json").exists() or not self._version_ok():
-            self._index = None
+        try:
+            meta = (self.path / "meta.json").stat()
+        except OSError:
+            meta = None
+        if meta is None or not self._version_ok():
+            self._index = self._searcher = None
             raise SearchUnavailable(f"the search index {self.path} has not been built")
         try:
             if self._index is None:
                 self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-            else:
+                self._searcher = None
+            seen = (meta.st_ino, meta.st_mtime_ns, meta.st_size)  # replaced on each commit
+            if seen != self._seen:  # a commit (by any process) since the last query
                 self._index.reload()
+                self._searcher, self._seen = None, seen
         except (OSError, ValueError) as exc:
-            self._index = None
+            self._index = self._searcher = None
             raise SearchUnavailable(f"the search index {self.path} cannot be read: {exc}") \
                 from exc
         return self._index
+
+    def _current(self) -> tantivy.Searcher:
+        """A searcher on the last commit, kept between queries while nothing changed (a new
+        one starts with cold caches)."""
+        index = self._open()
+        if self._searcher is None:
+            self._searcher = index.searcher()
+        return self._searcher
 
     # -- the writer role ----------------------------------------------------------------
 
@@ -225,11 +242,11 @@ class TantivyIndex:
     # -- reads --------------------------------------------------------------------------
 
     def ping(self) -> None:
-        self._open().searcher()
+        self._current()
 
     def versions(self) -> Iterator[tuple[str, str]]:
         try:
-            searcher = self._open().searcher()
+            searcher = self._current()
         except SearchUnavailable:
             return  # never built: it holds nothing, so every record will show as missing
         total = searcher.num_docs
@@ -243,7 +260,7 @@ class TantivyIndex:
         yield from sorted(pairs)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        searcher = self._open().searcher()
+        searcher = self._current()
         try:
             return self._search(searcher, query)
         except (ValueError, OSError) as exc:

@@ -7,6 +7,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from portal.api import ckan, ckan_actions  # noqa: F401  (registers the actions)
+    from portal.api import ckan, ckan_actions, ckan_write, rest, tokens_web  # noqa: F401  (registers the actions)
 
     app.register_blueprint(ckan.bp)
+    app.register_blueprint(rest.bp)
+    app.register_blueprint(tokens_web.bp)

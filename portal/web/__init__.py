@@ -7,14 +7,17 @@ from werkzeug.routing import BaseConverter
 
 from portal.web import (
     addresses,
+    curator,
     datasets,
     errors,
     feeds,
     filters,
     health,
     home,
+    linked_data,
     maps,
     museum_exports,
+    oai,
     objects,
     pages,
     search,
@@ -31,9 +34,11 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(oai.bp)
+    app.register_blueprint(curator.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(feeds.bp)
