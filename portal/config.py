@@ -68,6 +68,22 @@ def _networks(value: str) -> tuple[str, ...]:
     return networks
 
 
+def _rate_limit(value: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("must be a rate such as 300/minute (several joined by ;)") from None
+    return value
+
+
+def _storage_url(value: str) -> str:
+    if not re.match(r"^(memory://|rediss?://\S+|redis\+sentinel://\S+)$", value):
+        raise ValueError("must be memory:// or a redis:// URL")
+    return value
+
+
 def _base_url(value: str) -> str:
     if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
         raise ValueError("must be an absolute http(s) URL without query or fragment")
@@ -189,6 +205,8 @@ SETTINGS: tuple[Setting, ...] = (
             "zip) in bytes", _positive_int),
     Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
             "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
+    Setting("museum_dataset_publisher", "liberecky-kraj", "slug of the publisher of the museums' "
+            "collection datasets in the catalog (each museum's collection is one dataset)"),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
 
@@ -204,6 +222,18 @@ SETTINGS: tuple[Setting, ...] = (
             "instance folder's cache", _positive_int),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
+    # Developer APIs (issue 10)
+    Setting("api_rate_limit", "300/minute", "requests an anonymous client (one address) may "
+            "make to /api/, e.g. 300/minute or 20/second;100/minute", _rate_limit),
+    Setting("api_token_rate_limit", "3000/minute", "requests one API token may make to /api/",
+            _rate_limit),
+    Setting("ratelimit_storage_url", "memory://", "where rate-limit counters live: memory:// "
+            "(one process, the embedded default) or redis://host:6379/0 (production: shared by "
+            "all workers and hosts)", _storage_url),
+    Setting("dumps_path", None, "folder of the bulk dumps (portal dumps build); default: dumps/ "
+            "in the instance folder"),
+    Setting("dumps_publisher", "liberecky-kraj", "slug of the publisher of the catalog-metadata "
+            "dataset that lists the bulk dumps"),
     # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
     Setting("wifi_token_seconds", 900, "lifetime of the signed arrival token in the splash "
             "page's Connect form", _positive_int),
@@ -267,9 +297,15 @@ class Settings:
     preview_max_bytes: int = 5 * 1024 * 1024
     preview_cache_seconds: int = 3600
     contact_email: str | None = None
+    api_rate_limit: str = "300/minute"
+    api_token_rate_limit: str = "3000/minute"
+    ratelimit_storage_url: str = "memory://"
+    dumps_path: Path | None = None
+    dumps_publisher: str = "liberecky-kraj"
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
     museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_dataset_publisher: str = "liberecky-kraj"
     museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
 
     @property
@@ -333,6 +369,7 @@ class Settings:
                                      "is required when PORTAL_SEARCH_BACKEND=meilisearch")
         values["translations_dir"] = Path(values["translations_dir"])
         values["upload_dir"] = Path(values["upload_dir"] or instance / "uploads")
+        values["dumps_path"] = Path(values["dumps_path"] or instance / "dumps")
         secret = values["secret_key"]
         if secret is None:
             if production:
