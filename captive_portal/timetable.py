@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -162,6 +162,3 @@ def zip_folder(folder: Path) -> bytes:
 def load_timetable(path: Path) -> Timetable:
     return parse_feed(read_zip(path.read_bytes()))
 
-
-def route_kinds(departures: Sequence[Departure]) -> set[int]:
-    return {d.route_type for d in departures}

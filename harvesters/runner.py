@@ -23,7 +23,7 @@ from catalog.search.indexer import drain_outbox
 from harvesters import jobs
 from harvesters.errors import HarvestError
 from harvesters.http import HttpClient, Validators
-from harvesters.models import HarvestJob, HarvestSource, JobStatus, Schedule
+from harvesters.models import HarvestJob, HarvestSource, IssueKind, JobStatus, Schedule
 from harvesters.sources import adapter_for, config_of
 from harvesters.sources.base import Item, RunState
 from harvesters.store import Counts, IssueGroup, IssueLog, Preview, Store
@@ -130,7 +130,7 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
                           issues=issues, preview=report.preview)
             _consume(adapter.items(http, state), store, settings, started, clock, progress)
             if is_full and state.complete and not state.not_modified:
-                store.archive_missing(clock(), timedelta(days=settings.grace_days))
+                _archive(store, issues, clock(), settings)
     except (HarvestError, CatalogError) as exc:
         report.status, report.error = JobStatus.FAILED, _failure(exc, counts)
     except Exception as exc:  # a bug or a database failure: still close the job, keep nothing
@@ -178,7 +178,7 @@ def preview_source(engine: Engine, name: str, *, http: HttpClient, settings: Har
                           issues=issues, preview=report.preview)
             _consume(adapter.items(http, state), store, settings, started, clock, None)
             if is_full and state.complete:
-                store.archive_missing(clock(), timedelta(days=settings.grace_days))
+                _archive(store, issues, clock(), settings)
             raise _Rollback
     except _Rollback:
         report.status = JobStatus.DONE_WITH_ERRORS if counts.errored else JobStatus.DONE
@@ -207,6 +207,18 @@ def _consume(items: object, store: Store, settings: HarvestSettings, started: da
             progress(store.counts)
     if batch:
         store.apply(batch)
+
+
+def _archive(store: Store, issues: IssueLog, now: datetime,
+             settings: HarvestSettings) -> None:
+    """Start or end the grace period of what the complete read did not see, unless the source
+    answered with no record at all: an emptied feed is far more often a broken export than a
+    catalog withdrawn, so nothing is archived and the steward is told."""
+    if store.counts.seen == 0 and store.has_records():
+        issues.add(IssueKind.WARNING, "the source listed no records: nothing was archived "
+                   "(check the source)", "-")
+        return
+    store.archive_missing(now, timedelta(days=settings.grace_days))
 
 
 def config_of_publisher(session: Session, source_id: int) -> str | None:

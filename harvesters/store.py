@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from catalog import objects as catalog_objects
@@ -132,11 +133,17 @@ class Store:
 
     # -- items ------------------------------------------------------------------------------
     def apply(self, items: Sequence[Item]) -> None:
-        """Apply a batch of items; one query finds the batch's existing records."""
+        """Apply a batch of items. The batch's existing records, merge targets and catalog keys
+        are each found by one query; new links and identities are written together."""
         remote_ids = [item.remote_id for item in items]
         existing = {r.remote_id: r for r in self.session.exec(select(HarvestRecord).where(
             HarvestRecord.source_id == self.source_id,
             col(HarvestRecord.remote_id).in_(remote_ids)))}
+        new = [i for i in items if isinstance(i, Harvested) and i.remote_id not in existing]
+        self._targets = self._merge_targets(new)
+        self._taken_keys = self._catalog_keys(new)
+        self._pending: list[tuple[HarvestRecord, tuple[str, ...]]] = []
+        self._deferred: list[tuple[Harvested, ObjectInput, str]] = []
         for item in items:
             record = existing.get(item.remote_id)
             if isinstance(item, Failed):
@@ -147,10 +154,17 @@ class Store:
                     self._archive(record, item.remote_id)
             else:
                 try:
-                    existing[item.remote_id] = self._harvested(item, record)
+                    found = self._harvested(item, record)
+                    if found is not None:
+                        existing[item.remote_id] = found
                 except CatalogError as exc:
                     self._error(item.remote_id, str(exc), record)
+        self._create_deferred()
         self.session.flush()
+        identities = [{"record_id": record.id, "key": key[:600]}
+                      for record, keys in self._pending for key in dict.fromkeys(keys)]
+        if identities:
+            self.session.execute(insert(HarvestIdentity), identities)
         # Memory stays flat: nothing of this batch is needed by the next one.
         self.session.expunge_all()
 
@@ -162,7 +176,29 @@ class Store:
             record.last_seen_job_id = self.job_id
             record.missing_since = None
 
-    def _harvested(self, item: Harvested, record: HarvestRecord | None) -> HarvestRecord:
+    def _create_deferred(self) -> None:
+        if not self._deferred:
+            return
+        results = catalog_objects.create_objects(
+            self.session, [(object_in, source_key(self.source_name, item.remote_id))
+                           for item, object_in, _ in self._deferred], base_url=self.base_url)
+        for (item, object_in, fingerprint), result in zip(self._deferred, results, strict=True):
+            if isinstance(result, CatalogError):
+                self._error(item.remote_id, str(result), None)
+                continue
+            result.source_hash = catalog_services.content_hash(object_in)
+            record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
+                                   kind=item.kind, entity_id=result.id or 0,
+                                   content_hash=fingerprint, flags=list(item.flags),
+                                   last_seen_job_id=self.job_id)
+            self.session.add(record)
+            self._pending.append((record, item.identities))
+            self.counts.added += 1
+            self.preview.note("added", item.label or item.remote_id)
+        self._deferred = []
+
+    def _harvested(self, item: Harvested,
+                   record: HarvestRecord | None) -> HarvestRecord | None:
         fingerprint = raw_hash(item)
         label = item.label or item.remote_id
         for flag in item.flags:
@@ -192,25 +228,29 @@ class Store:
                 self.counts.updated += 1
                 self.preview.note("updated", label)
             return record
-        target = self._merge_target(item)
+        target = next((self._targets[(item.kind.value, key)] for key in item.identities
+                       if (item.kind.value, key) in self._targets), None)
         if target is not None:
             record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
                                    kind=item.kind, entity_id=target, content_hash=fingerprint,
                                    merged=True, flags=list(item.flags),
                                    last_seen_job_id=self.job_id)
             self.session.add(record)
-            self.session.flush()
-            self._add_identities(record, item.identities)
+            self._pending.append((record, item.identities))
             self.counts.merged += 1
             self.preview.note("merged", label)
             return record
+        if item.kind is RecordKind.OBJECT and source_key(
+                self.source_name, item.remote_id) not in self._taken_keys:
+            # New objects are registered together at the end of the batch.
+            self._deferred.append((item, self._object_input(item), fingerprint))
+            return None
         entity_id = self._create(item)
         record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
                                kind=item.kind, entity_id=entity_id, content_hash=fingerprint,
                                flags=list(item.flags), last_seen_job_id=self.job_id)
         self.session.add(record)
-        self.session.flush()
-        self._add_identities(record, item.identities)
+        self._pending.append((record, item.identities))
         self.counts.added += 1
         self.preview.note("added", label)
         return record
@@ -257,18 +297,29 @@ class Store:
 
     def _create(self, item: Harvested) -> int:
         key = source_key(self.source_name, item.remote_id)
+        # A record harvested before under this key but no longer linked (its source was deleted
+        # and registered again) is taken over by the upsert rather than duplicated.
+        taken = key in self._taken_keys
         if item.kind is RecordKind.DATASET:
             wish = slugify(str(item.data.get("slug") or "")) or slugify(
                 _first_text(item.data.get("title"))) or "dataset"
             dataset_in = self._dataset_input(item, self._free_slug(wish, item.remote_id))
-            # A record harvested before under this key but not linked (e.g. its link was
-            # deleted with its source) is taken over rather than duplicated.
-            dataset, _ = catalog_services.upsert_dataset(self.session, key, dataset_in,
-                                                         base_url=self.base_url)
+            if taken:
+                dataset, _ = catalog_services.upsert_dataset(self.session, key, dataset_in,
+                                                             base_url=self.base_url)
+            else:
+                dataset = catalog_services.create_dataset(self.session, dataset_in,
+                                                          base_url=self.base_url, source_id=key)
+                dataset.source_hash = catalog_services.content_hash(dataset_in)
             return dataset.id or 0
         object_in = self._object_input(item)
-        obj, _ = catalog_objects.upsert_object(self.session, key, object_in,
-                                               base_url=self.base_url)
+        if taken:
+            obj, _ = catalog_objects.upsert_object(self.session, key, object_in,
+                                                   base_url=self.base_url)
+        else:
+            obj = catalog_objects.create_object(self.session, object_in, base_url=self.base_url,
+                                                source_id=key)
+            obj.source_hash = catalog_services.content_hash(object_in)
         return obj.id or 0
 
     def _free_slug(self, wish: str, remote_id: str) -> str:
@@ -318,29 +369,39 @@ class Store:
         self.preview.note("archived", label)
 
     # -- identities and merges --------------------------------------------------------------
-    def _merge_target(self, item: Harvested) -> int | None:
-        """The catalog record another source (or the catalog itself, by IRI) already holds for
-        one of ``item``'s identities."""
-        if not item.identities:
-            return None
-        found = self.session.exec(
-            select(HarvestRecord.entity_id)
+    def _merge_targets(self, items: Sequence[Harvested]) -> dict[tuple[str, str], int]:
+        """(kind, identity) → the catalog record another source (or the catalog itself, by
+        dataset IRI) already holds, for the identities of ``items``: one query per batch."""
+        keys = sorted({key for item in items for key in item.identities})
+        if not keys:
+            return {}
+        found: dict[tuple[str, str], int] = {}
+        rows = self.session.exec(
+            select(HarvestRecord.kind, HarvestIdentity.key, HarvestRecord.entity_id)
             .join(HarvestIdentity, col(HarvestIdentity.record_id) == col(HarvestRecord.id))
-            .where(col(HarvestIdentity.key).in_(list(item.identities)),
-                   HarvestRecord.kind == item.kind,
+            .where(col(HarvestIdentity.key).in_(keys),
                    HarvestRecord.source_id != self.source_id,
                    col(HarvestRecord.detached).is_(False))
-            .limit(1)).first()
-        if found is not None:
-            return found
-        if item.kind is RecordKind.DATASET:
-            iris = [key[4:] for key in item.identities if key.startswith("iri:")]
-            if iris:
-                own = self.session.exec(select(Dataset.id).where(
-                    col(Dataset.iri).in_(iris))).first()
-                if own is not None:
-                    return own
-        return None
+            .order_by(col(HarvestRecord.id)))
+        for kind, key, entity_id in rows:
+            found.setdefault((kind, key), entity_id)
+        iris = [key[4:] for key in keys if key.startswith("iri:")]
+        if iris:
+            for dataset_id, iri in self.session.exec(select(Dataset.id, Dataset.iri).where(
+                    col(Dataset.iri).in_(iris))):
+                found.setdefault((RecordKind.DATASET.value, f"iri:{iri}"), dataset_id or 0)
+        return found
+
+    def _catalog_keys(self, items: Sequence[Harvested]) -> set[str]:
+        """The catalog ``source_id`` keys of ``items`` already present (one query per kind)."""
+        taken: set[str] = set()
+        for kind, model in ((RecordKind.DATASET, Dataset), (RecordKind.OBJECT, CollectionObject)):
+            keys = [source_key(self.source_name, i.remote_id) for i in items if i.kind is kind]
+            if keys:
+                column = col(model.source_id)  # type: ignore[attr-defined]
+                taken.update(k for k in self.session.exec(select(column).where(
+                    column.in_(keys))) if k)
+        return taken
 
     def _add_identities(self, record: HarvestRecord, keys: Iterable[str]) -> None:
         wanted = {key[:600] for key in keys}
@@ -352,6 +413,11 @@ class Store:
             self.session.add(HarvestIdentity(record_id=record.id or 0, key=key))
 
     # -- archiving --------------------------------------------------------------------------
+    def has_records(self) -> bool:
+        return self.session.exec(select(HarvestRecord.id).where(
+            HarvestRecord.source_id == self.source_id, col(HarvestRecord.archived).is_(False),
+            col(HarvestRecord.detached).is_(False)).limit(1)).first() is not None
+
     def archive_missing(self, now: datetime, grace: timedelta, batch: int = 500) -> None:
         """After a complete read: records not seen in this job start their grace period;
         those missing longer than ``grace`` are archived."""

@@ -65,6 +65,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     from portal.accounts import init_accounts
     from portal.editor import init_editor
     from portal.editorial import init_editorial
+    from portal.notifications import init_notifications
 
     init_accounts(app)
     from portal.api import register as register_api
@@ -72,4 +73,5 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     register_api(app)
     init_editor(app)
     init_editorial(app)
+    init_notifications(app)
     return app

@@ -73,3 +73,71 @@ def validate(shape_files: tuple[Path, ...], as_json: bool, limit: int) -> None:
                 click.echo(f"  {severity.value} ×{count} [{source}] {path}: {message}")
     if not report.conforms:
         sys.exit(1)
+
+
+@click.group("quality")
+def quality_group() -> None:
+    """Metadata quality scores."""
+
+
+@quality_group.command("assess")
+@with_appcontext
+def quality_assess() -> None:
+    """Score every published dataset (SHACL, NKOD checks, last link checks) and store it."""
+    from datetime import date
+
+    from catalog.quality.jobs import assess_catalog
+
+    report = assess_catalog(state().engine, today=date.today(),
+                            progress=lambda n: click.echo(f"  {n} datasets", err=True))
+    click.echo(f"{report.datasets} datasets scored; {report.violations} violations; "
+               f"{report.stale} not updated within their frequency")
+
+
+@click.group("links")
+def links_group() -> None:
+    """The link checker."""
+
+
+@links_group.command("check")
+@click.option("--force", is_flag=True, help="Check again URLs checked within --max-age.")
+@click.option("--max-age", default=24, show_default=True, help="Hours a result is reused.")
+@click.option("--per-host", default=2, show_default=True, help="Parallel requests per host.")
+@click.option("--delay", default=0.5, show_default=True, help="Seconds between requests to a host.")
+@with_appcontext
+def links_check(force: bool, max_age: int, per_host: int, delay: float) -> None:
+    """Request every access and download URL (HEAD, then a ranged GET) and record the result."""
+    from datetime import timedelta
+
+    from catalog.models import utcnow
+    from catalog.quality.links import check_links
+    from harvesters.http import HttpClient
+    from harvesters.link_probe import HttpLinkProber, link_check_policy
+
+    settings = state().settings
+    client = HttpClient(link_check_policy(settings.harvest_allowed_networks))
+    try:
+        report = check_links(state().engine, HttpLinkProber(client), now=utcnow(),
+                             max_age=timedelta(hours=max_age), per_host=per_host, delay=delay,
+                             force=force, progress=lambda n: click.echo(f"  {n} URLs", err=True))
+    finally:
+        client.close()
+    click.echo(f"{report.checked} URLs checked, {report.broken} broken; "
+               f"{report.reused} recent results reused")
+
+
+@click.group("sparql")
+def sparql_group() -> None:
+    """The SPARQL endpoint's store."""
+
+
+@sparql_group.command("rebuild")
+@with_appcontext
+def sparql_rebuild() -> None:
+    """Load the published catalog into a fresh Oxigraph store and swap it in (run after
+    changes, e.g. from cron; queries keep using the old store until the swap)."""
+    from catalog.sparql import rebuild_store
+
+    settings = state().settings
+    count = rebuild_store(state().engine, settings.sparql_path, base_url=settings.base_url)
+    click.echo(f"SPARQL store rebuilt: {count} datasets")

@@ -160,6 +160,9 @@ def config_help() -> None:
 from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
 
 cli.add_command(accounts_cli)
+from portal.notifications import notifications_cli  # noqa: E402 - issue 3's notifications
+
+cli.add_command(notifications_cli)
 
 from portal.api.dumps_cli import dumps_cli  # noqa: E402 - the developer APIs' bulk dumps
 
@@ -170,9 +173,10 @@ cli.add_command(museum_cli)
 
 
 def _add_linked_data_commands() -> None:
-    from portal.catalog_commands import catalog_group
+    from portal.catalog_commands import catalog_group, links_group, quality_group, sparql_group
 
-    cli.add_command(catalog_group)
+    for group in (catalog_group, quality_group, links_group, sparql_group):
+        cli.add_command(group)
 
 
 _add_linked_data_commands()

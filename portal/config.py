@@ -205,6 +205,8 @@ SETTINGS: tuple[Setting, ...] = (
             "zip) in bytes", _positive_int),
     Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
             "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
+    Setting("museum_dataset_publisher", "liberecky-kraj", "slug of the publisher of the museums' "
+            "collection datasets in the catalog (each museum's collection is one dataset)"),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
 
@@ -214,6 +216,10 @@ SETTINGS: tuple[Setting, ...] = (
             "its host is added to the Content-Security-Policy", _tile_url),
     Setting("map_attribution", "", "attribution of the map tiles (required with "
             "PORTAL_MAP_TILES)"),
+    Setting("preview_max_bytes", 5 * 1024 * 1024, "largest GeoJSON distribution previewed on a "
+            "map, in bytes (CSV/TSV previews read only their first rows)", _positive_int),
+    Setting("preview_cache_seconds", 3600, "seconds a distribution preview is kept in the "
+            "instance folder's cache", _positive_int),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
     # Developer APIs (issue 10)
@@ -242,6 +248,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("wifi_gateway_rate", 3000, "arrivals and grants per gateway per minute",
             _positive_int),
     Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
+            _positive_int),
+    Setting("sparql_path", None, "folder of the SPARQL endpoint's Oxigraph store; default: "
+            "sparql in the instance folder"),
+    Setting("sparql_timeout", 10, "seconds a SPARQL query may run before it is stopped (503)",
+            _positive_int),
+    Setting("sparql_row_cap", 10_000, "most result rows (or triples) one SPARQL query returns",
             _positive_int),
 )
 
@@ -288,6 +300,8 @@ class Settings:
     edm_provider: str = "Liberecký kraj"
     map_tiles: str | None = None
     map_attribution: str = ""
+    preview_max_bytes: int = 5 * 1024 * 1024
+    preview_cache_seconds: int = 3600
     contact_email: str | None = None
     api_rate_limit: str = "300/minute"
     api_token_rate_limit: str = "3000/minute"
@@ -297,7 +311,11 @@ class Settings:
     oai_admin_email: str = "opendata@kraj-lbc.cz"
     oai_page_size: int = 250
     museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_dataset_publisher: str = "liberecky-kraj"
     museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
+    sparql_path: Path = Path("instance/sparql")
+    sparql_timeout: int = 10
+    sparql_row_cap: int = 10_000
 
     @property
     def secure_cookies(self) -> bool:
@@ -349,6 +367,7 @@ class Settings:
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
         values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        values["sparql_path"] = Path(values["sparql_path"] or instance / "sparql")
         if values["search_synonyms"] is not None:
             synonyms = Path(values["search_synonyms"])
             if not synonyms.is_file():

@@ -13,6 +13,7 @@ from catalog import queries
 from catalog.db import transaction
 from catalog.errors import CatalogError
 from catalog.models import AgentKind
+from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.imports import get_import, process_import, publish_import, report, start_import
 from catalog.museum.models import ImportStatus
 from catalog.search.indexer import drain_outbox
@@ -63,3 +64,23 @@ def import_file(path: Path, institution: str, valid_only: bool, check: bool) -> 
         click.echo(f"imported and published {get_import(session, import_id).imported} records")
     applied = drain_outbox(portal.engine, portal.search, wait=True)
     click.echo(f"search index: {applied} changes applied")
+
+
+@museum_cli.command("datasets")
+@with_appcontext
+def datasets() -> None:
+    """Publish each museum's collection as a dataset of the catalog (LIDO and EDM dumps, the
+    OAI-PMH endpoint as a data service)."""
+    portal = state()
+    try:
+        with transaction(portal.engine) as session:
+            outcomes = list(sync_collection_datasets(
+                session, publisher=portal.settings.museum_dataset_publisher,
+                base_url=portal.settings.base_url))
+    except CatalogError as exc:
+        click.echo(f"error: {exc} (PORTAL_MUSEUM_DATASET_PUBLISHER names the publisher)",
+                   err=True)
+        sys.exit(1)
+    for slug, outcome in outcomes:
+        click.echo(f"{slug}: {outcome.value}")
+    drain_outbox(portal.engine, portal.search, wait=True)

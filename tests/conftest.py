@@ -23,6 +23,8 @@ import catalog.editor.models  # noqa: F401
 import catalog.editorial.models  # noqa: F401
 import catalog.models  # noqa: F401
 import catalog.museum.models  # noqa: F401
+import catalog.notifications.models  # noqa: F401
+import catalog.popularity  # noqa: F401
 import catalog.quality.models  # noqa: F401
 import catalog.tokens.models  # noqa: F401
 import harvesters.models  # noqa: F401

@@ -135,3 +135,118 @@ class CkanSite:
                                "sort": "id asc", "results": found[start:start + rows]}}
         return Reply(json.dumps(envelope).encode(),
                      headers={"Content-Type": "application/json;charset=utf-8"})
+
+
+# -- LIDO and OAI-PMH ----------------------------------------------------------------------
+
+LIDO_NS = "http://www.lido-schema.org"
+LIDO_TERMS = "http://terminology.lido-schema.org/"
+
+
+def lido_record(n: int, title: str | None = None, *, wrap_ns: bool = True) -> str:
+    """A LIDO 1.1 record written from the specification (schema element order kept)."""
+    ns = f' xmlns:lido="{LIDO_NS}"' if wrap_ns else ""
+    title = title if title is not None else f"Broušená číše č. {n}"
+    museum = "<lido:legalBodyName><lido:appellationValue>Severočeské muzeum v Liberci" \
+        "</lido:appellationValue></lido:legalBodyName>"
+    record_id = f"smlbc-{n:06d}"
+    return f"""<lido:lido{ns}>
+  <lido:lidoRecID lido:type="{LIDO_TERMS}lido00100" lido:source="SMLBC">{record_id}
+  </lido:lidoRecID>
+  <lido:descriptiveMetadata xml:lang="cs">
+    <lido:objectClassificationWrap>
+      <lido:objectWorkTypeWrap><lido:objectWorkType><lido:term>číše</lido:term>
+      </lido:objectWorkType></lido:objectWorkTypeWrap>
+      <lido:classificationWrap><lido:classification lido:type="podsbírka">
+        <lido:term>Sklo</lido:term></lido:classification></lido:classificationWrap>
+    </lido:objectClassificationWrap>
+    <lido:objectIdentificationWrap>
+      <lido:titleWrap><lido:titleSet><lido:appellationValue>{title}</lido:appellationValue>
+      </lido:titleSet></lido:titleWrap>
+      <lido:repositoryWrap><lido:repositorySet lido:type="current">
+        <lido:repositoryName>{museum}</lido:repositoryName>
+        <lido:workID lido:type="{LIDO_TERMS}lido00113">S {n}</lido:workID>
+      </lido:repositorySet></lido:repositoryWrap>
+      <lido:objectDescriptionWrap><lido:objectDescriptionSet><lido:descriptiveNoteValue>
+        Číše z čirého skla s broušeným dekorem, kus {n}.</lido:descriptiveNoteValue>
+      </lido:objectDescriptionSet></lido:objectDescriptionWrap>
+    </lido:objectIdentificationWrap>
+  </lido:descriptiveMetadata>
+  <lido:administrativeMetadata xml:lang="cs">
+    <lido:recordWrap>
+      <lido:recordID lido:type="{LIDO_TERMS}lido00100">{record_id}</lido:recordID>
+      <lido:recordType><lido:term>item</lido:term></lido:recordType>
+      <lido:recordSource>{museum}</lido:recordSource>
+    </lido:recordWrap>
+  </lido:administrativeMetadata>
+</lido:lido>"""
+
+
+def lido_wrap(numbers: range) -> bytes:
+    records = "\n".join(lido_record(n, wrap_ns=False) for n in numbers)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<lido:lidoWrap xmlns:lido="{LIDO_NS}">\n'
+            f"{records}\n</lido:lidoWrap>\n").encode()
+
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+
+
+def oai_envelope(request: str, body: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="{OAI_NS}" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<responseDate>2026-11-27T06:00:00Z</responseDate>{request}{body}</OAI-PMH>"
+            ).encode()
+
+
+def oai_record(n: int, datestamp: str, *, deleted: bool = False) -> str:
+    status = ' status="deleted"' if deleted else ""
+    header = (f"<header{status}><identifier>oai:muzeum-liberec.test:{n}</identifier>"
+              f"<datestamp>{datestamp}</datestamp><setSpec>sklo</setSpec></header>")
+    if deleted:
+        return f"<record>{header}</record>"
+    return f"<record>{header}<metadata>{lido_record(n)}</metadata></record>"
+
+
+@dataclass
+class OaiRepository:
+    """ListRecords as an OAI-PMH 2.0 repository answers it: ``page`` records per response,
+    resumption tokens (the last part has an empty one), ``from`` on datestamps, deleted records,
+    and the error codes of the protocol."""
+
+    records: dict[int, str] = field(default_factory=dict)  # number -> datestamp
+    deleted: set[int] = field(default_factory=set)
+    page: int = 2
+    expire_tokens: bool = False
+    queries: list[dict[str, list[str]]] = field(default_factory=list)
+
+    def __call__(self, request: Request) -> Reply:
+        self.queries.append(request.query)
+        query = {k: v[0] for k, v in request.query.items()}
+        if query.get("verb") != "ListRecords":
+            return self._error("badVerb", "only ListRecords here")
+        if "resumptionToken" in query:
+            if self.expire_tokens:
+                return self._error("badResumptionToken", "the token has expired")
+            start, since = query["resumptionToken"].split("|")
+        else:
+            if query.get("metadataPrefix") != "lido":
+                return self._error("cannotDisseminateFormat", "lido only")
+            start, since = "0", query.get("from", "")
+        chosen = sorted(n for n, stamp in self.records.items() if stamp >= since)
+        if not chosen:
+            return self._error("noRecordsMatch", "nothing since " + since)
+        offset = int(start)
+        part = chosen[offset:offset + self.page]
+        body = "".join(oai_record(n, self.records[n], deleted=n in self.deleted) for n in part)
+        rest = offset + self.page
+        token = (f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}">'
+                 f"{rest}|{since}</resumptionToken>" if rest < len(chosen)
+                 else f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}"/>')
+        request_echo = f'<request verb="ListRecords">{"http://oai.test/"}</request>'
+        return Reply(oai_envelope(request_echo, f"<ListRecords>{body}{token}</ListRecords>"),
+                     headers={"Content-Type": "text/xml; charset=utf-8"})
+
+    def _error(self, code: str, text: str) -> Reply:
+        return Reply(oai_envelope("<request>http://oai.test/</request>",
+                                  f'<error code="{code}">{text}</error>'),
+                     headers={"Content-Type": "text/xml; charset=utf-8"})

@@ -303,3 +303,15 @@ def test_show_json_of_a_job_lists_counts(engine: Engine, site: CkanSite) -> None
         payload = last_jobs(session, source, 1)[0].as_json()
     assert json.loads(json.dumps(payload))["counts"]["added"] == 5
     assert payload["status"] == "done"
+
+
+def test_a_source_that_suddenly_lists_nothing_archives_nothing(engine: Engine,
+                                                               site: CkanSite) -> None:
+    clock = Clock()
+    run(engine, clock)
+    site.packages.clear()
+    clock.advance(days=30)
+    report = run(engine, clock, full=True)
+    assert report.counts.archived == 0
+    assert any("listed no records" in i.message for i in report.issues)
+    assert all(d.state == RecordState.PUBLISHED for d in datasets(engine))

@@ -187,8 +187,9 @@ def test_distribution_and_service_iris_lead_to_their_dataset(demo_client: FlaskC
 def test_dataset_page_head_has_alternates_and_schema_org(demo_client: FlaskClient) -> None:
     html = demo_client.get(f"/datasets/{SLUG}").get_data(as_text=True)
     for fmt, media in SYNTAX.items():
-        assert f'<link rel="alternate" type="{media}" href="/datasets/{SLUG}.{fmt}">' in html
-        assert f'<link rel="alternate" type="{media}" href="/catalog.{fmt}"' in html
+        assert (f'<link rel="alternate" type="{media}" '
+                f'href="{BASE_URL}/datasets/{SLUG}.{fmt}">') in html
+        assert f'<link rel="alternate" type="{media}" href="{BASE_URL}/catalog.{fmt}"' in html
     start = html.index('<script type="application/ld+json">') + len(
         '<script type="application/ld+json">')
     data = json.loads(html[start:html.index("</script>", start)])

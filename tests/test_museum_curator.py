@@ -165,3 +165,25 @@ def test_the_csv_template_and_its_documentation_are_public(client: FlaskClient) 
     assert template.data.decode("utf-8-sig").startswith("inventární číslo;přírůstkové číslo;název")
     help_page = client.get("/museum/csv").get_data(as_text=True)
     assert all(c.header in help_page for c in COLUMNS)
+
+
+def test_a_curator_registers_the_museums_oai_pmh_system_for_harvest(
+        app: Flask, curator: FlaskClient, museums: tuple[Agent, Agent]) -> None:
+    from harvesters.models import HarvestSource
+
+    token = csrf_token(curator, f"/curator/{MUSEUM['slug']}")
+    bad = curator.post(f"/curator/{MUSEUM['slug']}/sources", data={
+        "url": "ftp://muzeum.example/oai", "csrf_token": token}, follow_redirects=True)
+    assert "url: must be an http(s) URL" in bad.get_data(as_text=True)
+    curator.post(f"/curator/{MUSEUM['slug']}/sources", data={
+        "url": "https://katalog.muzeumlb.cz/oai", "metadata_prefix": "lido",
+        "set_spec": "sbirka:umeni", "schedule": "weekly", "csrf_token": token})
+    assert curator.post(f"/curator/{OTHER_MUSEUM['slug']}/sources", data={
+        "url": "https://cizi.example/oai", "csrf_token": token}).status_code == 403
+    with Session(state(app).engine) as session:
+        sources = session.exec(select(HarvestSource)).all()
+    assert [(s.type, s.url, s.publisher, s.metadata_prefix, s.set_spec, s.schedule)
+            for s in sources] == [("oai-pmh", "https://katalog.muzeumlb.cz/oai",
+                                   MUSEUM["slug"], "lido", "sbirka:umeni", "weekly")]
+    assert "https://katalog.muzeumlb.cz/oai" in curator.get(
+        f"/curator/{MUSEUM['slug']}").get_data(as_text=True)

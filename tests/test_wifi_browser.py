@@ -5,18 +5,18 @@ servers that check the grant the way the gateway does)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
 from portal.cli import PrivateRequestHandler
 from portal.wifi_runtime import runtime
+from tests.browser import describe, run_axe
 from tests.wifi_app import make_wifi_app
 from tests.wifi_gateways import (
     FASKEY,
@@ -29,23 +29,6 @@ from tests.wifi_gateways import (
     origin,
     sha256hex,
 )
-
-CHROMIUM = "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _need_browser() -> None:
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright package is not installed"
-    if problem is None and not Path(CHROMIUM).exists():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if problem:
-        if IN_CI:
-            pytest.fail(problem + " (required in CI)")
-        pytest.skip(problem)
 
 
 def free_port() -> int:
@@ -66,7 +49,6 @@ def gateways() -> Iterator[dict[str, GrantRecorder | str]]:
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path,
            gateways: dict) -> Iterator[str]:
-    _need_browser()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     app = make_wifi_app(tmp_path_factory.mktemp("browser"), sqlite_template,
@@ -93,24 +75,17 @@ def portal(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path,
 
 
 @pytest.fixture(scope="module")
-def browser(portal: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, java_script_enabled=False,
-            viewport={"width": 360, "height": 640}, locale="cs-CZ",
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
-        yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+def browser(portal: str, chromium: Any) -> Iterator[Any]:
+    """A phone: 360×640, Czech, JavaScript off, a fresh context (no cookies kept)."""
+    context = chromium.new_context(java_script_enabled=False, locale="cs-CZ",
+                                   viewport={"width": 360, "height": 640})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
 
 
-def connect_in_browser(browser: object, url: str, place: str, landing: str) -> str:
-    page = browser.new_page()  # type: ignore[attr-defined]
+def connect_in_browser(browser: Any, url: str, place: str, landing: str) -> str:
+    page = browser.new_page()
     try:
         page.goto(url)
         assert page.locator("h1").inner_text() == place
@@ -122,14 +97,14 @@ def connect_in_browser(browser: object, url: str, place: str, landing: str) -> s
         page.close()
 
 
-def test_simulated_gateway_end_to_end(browser: object, portal: str) -> None:
+def test_simulated_gateway_end_to_end(browser: Any, portal: str) -> None:
     html = connect_in_browser(browser, f"{portal}/wifi/simulated/sim-fry/",
                               "Frýdlant, náměstí T. G. Masaryka",
                               f"{portal}/wifi/frydlant-namesti/")
     assert "Jste připojeni" in html
 
 
-def test_opennds_level1_end_to_end(browser: object, portal: str, gateways: dict) -> None:
+def test_opennds_level1_end_to_end(browser: Any, portal: str, gateways: dict) -> None:
     hid = opennds_hid()
     query = opennds_query(hid=hid, gatewayname="LK Station 1",
                           gatewayaddress=gateways["nds_origin"].removeprefix("http://"))
@@ -139,8 +114,23 @@ def test_opennds_level1_end_to_end(browser: object, portal: str, gateways: dict)
     assert request["tok"] == [sha256hex(hid + FASKEY)]  # what openNDS compares
 
 
-def test_meraki_end_to_end(browser: object, portal: str, gateways: dict) -> None:
+def test_meraki_end_to_end(browser: Any, portal: str, gateways: dict) -> None:
     grant = gateways["meraki_origin"] + "/splash/grant"
     connect_in_browser(browser, f"{portal}/wifi/arrive/meraki?" + meraki_query(grant),
                        "Semily, nádraží", f"{portal}/wifi/semily-nadrazi/")
     assert gateways["meraki"].requests[-1]["duration"] == ["86400"]
+
+
+def test_splash_page_passes_axe_wcag_21_aa_at_phone_width(chromium: Any, portal: str,
+                                                           axe_source: str) -> None:
+    """axe-core needs script: a separate context with JavaScript on audits the same page."""
+    context = chromium.new_context(locale="cs-CZ", viewport={"width": 360, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(f"{portal}/wifi/simulated/sim-fry/")
+        assert page.locator("form.connect button").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+        violations = run_axe(page, axe_source)
+        assert violations == [], describe(violations)
+    finally:
+        context.close()

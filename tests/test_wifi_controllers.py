@@ -5,6 +5,7 @@ clear 4xx with nothing granted."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import time
 from pathlib import Path
@@ -393,3 +394,34 @@ def test_rate_limit_is_per_client_identity_not_per_address(tmp_path: Path,
     assert "access point" in arrive(client, third, status=429)  # the gateway's limit: 6/min
 
 
+
+
+def test_already_connected_clients_see_the_landing_page(client: FlaskClient,
+                                                        wifi_app: Flask) -> None:
+    html = arrive(client, f"{FAS}?clientip=192.168.8.23&gatewayname=LK%20Station%201"
+                          "&status=authenticated")
+    assert 'role="status"' in html and 'name="arrival"' not in html
+    url = coova_path(coova_url(UAMSERVER, UAMSECRET, challenge="12" * 16,
+                               nasid="lk-jablonec-bus")).replace("res=notyet", "res=already")
+    raw = url.split("?", 1)[1].split("&md=")[0]  # the gateway recomputes md for res=already
+    md = hashlib.md5((UAMSERVER + "?" + raw + UAMSECRET).encode()).hexdigest().upper()
+    html = arrive(client, f"/wifi/arrive/coova?{raw}&md={md}")
+    assert 'role="status"' in html and grants(wifi_app) == 0
+
+
+def test_authmon_clear_and_list_and_bad_polls(client: FlaskClient) -> None:
+    hid = opennds_hid()
+    html = arrive(client, opennds_level1_url(FAS, opennds_query(hid=hid, gatewayname="LK-Turnov",
+                                                                  level=4)))
+    connect(client, token_of(html), status=200)
+    gatewayhash = sha256hex(quote("LK-Turnov", safe=""))
+    listed = client.post(FAS, data={"auth_get": "list", "gatewayhash": gatewayhash,
+                                    "payload": "none"}).get_data(as_text=True)
+    assert listed.startswith("* " + sha256hex(hid + FASKEY))
+    assert client.post(FAS, data={"auth_get": "view", "gatewayhash": gatewayhash,
+                                  "payload": "none"}).get_data(as_text=True) == "*"
+    assert client.post(FAS, data={"auth_get": "clear", "gatewayhash": gatewayhash}).data == b"ack"
+    assert client.post(FAS, data={"auth_get": "view", "gatewayhash": "nothex"}).status_code == 400
+    assert client.post(FAS, data={"auth_get": "steal", "gatewayhash": gatewayhash}
+                       ).status_code == 400
+    assert client.post("/wifi/arrive/meraki", data={}).status_code == 405

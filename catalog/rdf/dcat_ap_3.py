@@ -40,7 +40,7 @@ EU_LANGUAGE = voc.EU_AUTHORITY + "language/"
 
 # --- serialize -----------------------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def lang_literal(text: str, lang: str) -> Literal:
     """Keywords, names and short titles repeat across datasets: build each literal once."""
     return Literal(text, lang=lang)
@@ -56,7 +56,7 @@ def lang_literals(subject: Node, predicate: URIRef, texts: dict[str, str]) -> It
         yield subject, predicate, lang_literal(text, lang)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _iri(value: str) -> URIRef:
     """IRIs repeat (vocabularies, publishers, predicates' objects): build each once."""
     return URIRef(value)

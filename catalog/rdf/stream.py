@@ -92,7 +92,7 @@ class NTriplesWriter(Writer):
             # Predicates and vocabulary IRIs repeat in every dataset: encode each once.
             encoded = self._encoded.get(node)
             if encoded is None:
-                if len(self._encoded) > 100_000:
+                if len(self._encoded) > 10_000:  # bounded: memory stays flat
                     self._encoded.clear()
                 encoded = self._encoded[node] = self.encode_iri(node)
             return encoded

@@ -19,13 +19,17 @@ def _factories() -> dict[str, Callable[[SourceConfig], Source]]:
     from harvesters.sources.ckan import CkanApiSource
     from harvesters.sources.dcat import DcatRdfSource
     from harvesters.sources.dcat_us import DcatUsSource
+    from harvesters.sources.lido_file import LidoFileSource
     from harvesters.sources.lkod import LkodSource
+    from harvesters.sources.oai import OaiPmhSource
 
     return {
         SourceType.CKAN: CkanApiSource,
         SourceType.DCAT_US: DcatUsSource,
         SourceType.DCAT: DcatRdfSource,
         SourceType.LKOD: LkodSource,
+        SourceType.OAI_PMH: OaiPmhSource,
+        SourceType.LIDO: LidoFileSource,
     }
 
 

@@ -12,6 +12,8 @@ import catalog.editor.models  # noqa: F401 - registers the editor's tables
 import catalog.editorial.models  # noqa: F401 - registers the editorial tables
 import catalog.models  # noqa: F401 - registers the catalog tables
 import catalog.museum.models  # noqa: F401 - registers the museum import tables
+import catalog.notifications.models  # noqa: F401 - registers the notification tables
+import catalog.popularity  # noqa: F401 - registers the dataset view counts
 import catalog.quality.models  # noqa: F401 - registers the quality tables
 import catalog.tokens.models  # noqa: F401 - registers the API token table
 import harvesters.models  # noqa: F401 - registers the harvest tables

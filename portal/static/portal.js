@@ -35,3 +35,29 @@
   });
   form.insertBefore(button, form.firstChild);
 })();
+(function () {
+  "use strict";
+  // Lazy maps: Leaflet and the map's script load when the map comes near the screen.
+  function load(tag, attrs, then) {
+    var el = document.createElement(tag);
+    Object.keys(attrs).forEach(function (k) { el[k] = attrs[k]; });
+    if (then) { el.onload = then; }
+    document.head.appendChild(el);
+  }
+  function start(map) {
+    if (map.getAttribute("data-started")) { return; }
+    map.setAttribute("data-started", "1");
+    load("link", {rel: "stylesheet", href: map.getAttribute("data-leaflet-css")});
+    var script = function () { load("script", {src: map.getAttribute("data-map-script")}); };
+    if (window.L) { script(); } else { load("script", {src: map.getAttribute("data-leaflet")}, script); }
+  }
+  var maps = document.querySelectorAll("[data-map-script]");
+  if (!maps.length) { return; }
+  if (!("IntersectionObserver" in window)) { maps.forEach(start); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { observer.unobserve(entry.target); start(entry.target); }
+    });
+  }, {rootMargin: "400px"});
+  maps.forEach(function (map) { observer.observe(map); });
+})();

@@ -7,6 +7,7 @@ from werkzeug.routing import BaseConverter
 
 from portal.web import (
     addresses,
+    collections,
     curator,
     datasets,
     errors,
@@ -20,7 +21,9 @@ from portal.web import (
     oai,
     objects,
     pages,
+    quality,
     search,
+    sparql,
     suggest,
     wifi,
 )
@@ -34,11 +37,13 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data, quality,
+                   sparql):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)
     app.register_blueprint(curator.bp)
+    app.register_blueprint(collections.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(feeds.bp)

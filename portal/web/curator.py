@@ -29,13 +29,16 @@ from werkzeug.wrappers import Response as BaseResponse
 from catalog import queries
 from catalog import vocabularies as voc
 from catalog.db import transaction
-from catalog.errors import ValidationError
+from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, AgentKind, RecordState
 from catalog.museum import curation, imports
 from catalog.museum.csv_import import COLUMNS, template
+from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.models import ImportStatus
 from catalog.museum.uploads import Limits
 from catalog.search.indexer import drain_outbox
+from harvesters import services as harvest_services
+from harvesters.models import HarvestSource, Schedule, SourceType
 from portal.accounts import Action, authorize, login_required
 from portal.accounts.session import get_current_user
 from portal.state import db_session, state
@@ -85,6 +88,23 @@ def runner(app: Flask) -> ImportRunner:
     return found  # type: ignore[no-any-return]
 
 
+def _sync_datasets() -> None:
+    """Keep each museum's collection dataset in the catalog (a museum publishing its first
+    records gets one). Without the configured publisher the catalog is left as it is."""
+    portal = state()
+    try:
+        queries.agent(db_session(), portal.settings.museum_dataset_publisher,
+                      AgentKind.PUBLISHER)
+    except NotFound:
+        log.warning("no publisher %r for the collection datasets (PORTAL_MUSEUM_DATASET_"
+                    "PUBLISHER)", portal.settings.museum_dataset_publisher)
+        return
+    with transaction(portal.engine) as session:
+        for _ in sync_collection_datasets(session, base_url=portal.settings.base_url,
+                                          publisher=portal.settings.museum_dataset_publisher):
+            pass
+
+
 def _institution(slug: str) -> Agent:
     return queries.agent(db_session(), slug, AgentKind.INSTITUTION)
 
@@ -116,7 +136,10 @@ def collection(slug: str) -> str:
                            total=total, page=number, pages=max(1, -(-total // PAGE)),
                            state=wanted, imports=curation.recent_imports(db_session(),
                                                                          museum.id or 0),
-                           max_mb=state().settings.museum_upload_max_bytes // (1024 * 1024))
+                           max_mb=state().settings.museum_upload_max_bytes // (1024 * 1024),
+                           sources=db_session().exec(select(HarvestSource).where(
+                               HarvestSource.publisher == slug)).all(),
+                           schedules=[s.value for s in Schedule])
 
 
 @bp.post("/curator/<slug:slug>/imports")
@@ -173,6 +196,7 @@ def import_publish(import_id: int) -> BaseResponse:
     except ValidationError as exc:
         flash(exc.message)
         return redirect(url_for("curator.import_page", import_id=import_id))
+    _sync_datasets()
     drain_outbox(portal.engine, portal.search)
     flash(gettext("%(count)d records were published.", count=done.imported))
     return redirect(url_for("curator.collection", slug=museum.slug))
@@ -204,6 +228,7 @@ def object_state(object_id: int) -> BaseResponse:
     portal = state()
     with transaction(portal.engine) as session:
         (curation.publish if action == "publish" else curation.withdraw)(session, object_id)
+    _sync_datasets()
     drain_outbox(portal.engine, portal.search)
     museum = db_session().get(Agent, obj.institution_id)
     assert museum is not None
@@ -293,6 +318,31 @@ def edit(object_id: int) -> Any:
     body = render_template("curator/edit.html", obj=obj, museum=museum, values=values,
                            errors=errors, rights=voc.RIGHTS)
     return (body, 400) if errors else body
+
+
+@bp.post("/curator/<slug:slug>/sources")
+@login_required
+def add_source(slug: str) -> BaseResponse:
+    """Register the museum's own OAI-PMH endpoint for scheduled harvest (the harvest runner
+    reads it into this museum's collection)."""
+    museum = _institution(slug)
+    authorize(Action.ORG_MANAGE_HARVEST, museum)
+    taken = {s.name for s in harvest_services.list_sources(db_session())}
+    name = next(f"{slug}-oai" + (f"-{n}" if n else "") for n in range(len(taken) + 1)
+                if f"{slug}-oai" + (f"-{n}" if n else "") not in taken)
+    try:
+        with transaction(state().engine) as session:
+            harvest_services.add_source(
+                session, name=name[:120], type=SourceType.OAI_PMH,
+                url=request.form.get("url", "").strip(), publisher=slug,
+                metadata_prefix=request.form.get("metadata_prefix") or "lido",
+                set_spec=request.form.get("set_spec", "").strip() or None,
+                schedule=request.form.get("schedule") or Schedule.DAILY)
+    except ValidationError as exc:
+        flash(f"{exc.field}: {exc.message}")
+    else:
+        flash(gettext("The OAI-PMH source was registered; it is harvested on its schedule."))
+    return redirect(url_for("curator.collection", slug=slug))
 
 
 @bp.get("/museum/csv")

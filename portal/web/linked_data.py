@@ -230,13 +230,19 @@ def lkod_catalog_turtle() -> Response:
 
 # --- HTML head: alternates and schema.org ---------------------------------------------------
 
+def _absolute(path: str) -> str:
+    """Alternates are absolute, built from the configured base URL (never the request)."""
+    return state().settings.base_url.rstrip("/") + path
+
+
 def dataset_alternates(slug: str) -> list[dict[str, str]]:
-    return [{"type": media, "href": url_for("linked_data.dataset", slug=slug, fmt=fmt)}
+    return [{"type": media,
+             "href": _absolute(url_for("linked_data.dataset", slug=slug, fmt=fmt))}
             for fmt, media in MEDIA_TYPES.items()]
 
 
 def catalog_alternates() -> list[dict[str, str]]:
-    return [{"type": media, "href": url_for("linked_data.catalog", fmt=fmt)}
+    return [{"type": media, "href": _absolute(url_for("linked_data.catalog", fmt=fmt))}
             for fmt, media in MEDIA_TYPES.items()]
 
 

@@ -12,8 +12,10 @@ from catalog import queries
 from catalog.errors import NotFound
 from catalog.geo import BBox, datasets_in_bbox
 from catalog.places import place_coordinates
+from harvesters.previews import MapPreview, PreviewError
 from portal.i18n import local_text
 from portal.maps import Box, Place, Tiles, build_map, map_script
+from portal.previews import load_preview, preview_kind
 from portal.state import db_session, state
 from portal.web.params import InvalidParameter
 
@@ -107,3 +109,19 @@ def search() -> str:
     datasets = datasets_in_bbox(db_session(), box)
     return render_template("maps/search.html", box=box, datasets=datasets, bbox=bbox_text(box),
                            title=gettext("Datasets on the map"))
+
+
+@bp.get("/maps/previews/<slug:slug>/<int(min=1, max=10000):number>.js")
+def preview_script(slug: str, number: int) -> Response:
+    view = queries.dataset_view(db_session(), slug)
+    if number > len(view.distributions):
+        raise NotFound("distribution", f"{slug}/{number}")
+    dist = view.distributions[number - 1]
+    if preview_kind(dist) != "geojson":
+        raise NotFound("preview", f"{slug}/{number}")
+    try:
+        result = load_preview(state().settings, dist.download_url or dist.access_url, "geojson")
+    except PreviewError:
+        raise NotFound("preview", f"{slug}/{number}") from None
+    assert isinstance(result, MapPreview)
+    return script_response(map_script(build_map("preview", tiles(), geojson=result.geojson)))
