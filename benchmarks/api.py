@@ -269,7 +269,11 @@ def main() -> None:
                                   args.connections)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     print(f"\n{args.datasets} datasets, gunicorn 2 workers, {args.connections} connections, "
           f"{args.seconds:.0f} s each; cores: {os.cpu_count()}, load average: "
           f"{os.getloadavg()[0]:.1f}")

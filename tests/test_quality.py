@@ -29,7 +29,7 @@ from catalog.services import create_dataset, ensure_local_catalog, upsert_agent
 from harvesters.http import HttpClient
 from harvesters.link_probe import HttpLinkProber, link_check_policy
 from portal.catalog_commands import quality_group
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, published_dataset_count
 from tests.records import PUBLISHER, dataset
 
 TODAY = date(2026, 11, 27)
@@ -207,7 +207,7 @@ def test_assessment_uses_link_checks_and_reports_broken_links(
 def assessed_demo(demo_app: Flask) -> Flask:
     result = demo_app.test_cli_runner().invoke(quality_group, ["assess"])
     assert result.exit_code == 0, result.output
-    assert "77 datasets scored; 0 violations" in result.output
+    assert f"{published_dataset_count(demo_app)} datasets scored; 0 violations" in result.output
     return demo_app
 
 
@@ -217,7 +217,7 @@ def test_dashboard_renders_every_demo_publisher(assessed_demo: Flask) -> None:
     assert page.status_code == 200
     summary = client.get("/quality.json").get_json()["publishers"]
     assert len(summary) == 11
-    assert sum(p["datasets"] for p in summary) == 77
+    assert sum(p["datasets"] for p in summary) == published_dataset_count(assessed_demo)
     html = page.get_data(as_text=True)
     for publisher in summary:
         assert f'/quality/publishers/{publisher["publisher"]}"' in html
