@@ -26,8 +26,9 @@ SETTINGS = HarvestSettings(base_url=BASE_URL, grace_days=7, job_timeout=3600, fu
 
 def http() -> HttpClient:
     """The real client, allowed to reach the local test servers only."""
+    # Patient timeouts: a loaded CI machine must not turn a slow answer into a failed job.
     return HttpClient(HttpPolicy(allowed_networks=("127.0.0.1/32",), retries=1, backoff=0.01,
-                                 connect_timeout=2, read_timeout=2))
+                                 connect_timeout=10, read_timeout=60))
 
 
 @dataclass
