@@ -22,6 +22,11 @@ SAME_IN_ALL_LANGUAGES = {
     ("de", "Name"), ("de", "Material"), ("de", "Museum"),  # the German words are the English ones
     ("pl", "Museum"),  # "Muzeum" in Polish and in Czech
     ("pl", "administrator"),  # the Polish word is the English one
+    ("de", "Status"), ("de", "Organisation"), ("de", "Text (Markdown)"),  # German words
+    ("de", "Version %(number)s"), ("de", "Version %(version)s"),  # "Version" is German too
+    ("pl", "Status"), ("pl", "system"),  # the Polish words are the English ones
+    # Short words Polish shares with Czech: co, pole, od, do, po
+    ("pl", "What"), ("pl", "Field"), ("pl", "From"), ("pl", "To"), ("pl", "After"),
     ("de", "Organisation"),  # the German word is the English one
 }
 # Codes and format names (CSV, RDF/XML, JSON-LD, OAI-PMH, ...) are the same in every language.
