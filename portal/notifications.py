@@ -1,5 +1,5 @@
 """Notifications in the web app: following a dataset, and the ``portal notifications``
-commands (digest, link check) with the mails in the portal's language."""
+commands (digest, notify) with the mails in the portal's language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from flask import Blueprint, Flask, abort, flash, redirect, url_for
 from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from catalog.accounts.models import User
@@ -16,8 +17,9 @@ from catalog.errors import NotFound
 from catalog.mail import Mail
 from catalog.models import RecordState
 from catalog.notifications import services
-from catalog.notifications.links import UrllibProbe, check_links
 from catalog.notifications.services import DigestItem, Failure
+from catalog.notifications.watch import apply, link_observations
+from harvesters.notify import harvest_observations
 from portal.accounts.session import get_current_user, login_required
 from portal.accounts.state import accounts
 from portal.i18n import local_text
@@ -104,15 +106,17 @@ def digest() -> None:
     click.echo(f"{sent} digests sent to {len(user_ids)} followers")
 
 
-@notifications_cli.command("check-links")
-@click.option("--timeout", default=10.0, show_default=True, help="seconds per link")
+@notifications_cli.command("notify")
 @with_appcontext
-def check_links_command(timeout: float) -> None:
-    """Probe the published distributions' links; owners hear once per broken link."""
+def notify() -> None:
+    """Mail owners about new failures: broken links (from the last link check) and failed
+    harvests (each source's last job); once per incident. Run after those jobs."""
     portal = state()
-    report = check_links(portal.engine, UrllibProbe(timeout), accounts().mailer, failure_mail,
-                         skip_prefix=portal.settings.base_url)
-    click.echo(f"{report.checked} links checked, {report.broken} broken")
+    with Session(portal.engine) as session:
+        observations = [*link_observations(session), *harvest_observations(session)]
+    report = apply(portal.engine, observations, accounts().mailer, failure_mail)
+    click.echo(f"incidents: {report.opened} new, {report.ongoing} ongoing, "
+               f"{report.resolved} resolved")
 
 
 def init_notifications(app: Flask) -> None:

@@ -1,12 +1,9 @@
-"""Notifications with a real SMTP server: one mail per incident (harvest or broken link, the
-links probed on a local HTTP server), follows and digests."""
+"""Notifications with a real SMTP server: one mail per incident (a failed harvest, a broken link
+found by the link checker), follows and digests."""
 
 from __future__ import annotations
 
 import shutil
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,34 +14,17 @@ from catalog.accounts.models import Role
 from catalog.accounts.services import principal
 from catalog.db import transaction
 from catalog.editor import services as editor
-from catalog.models import Agent, RecordState
+from catalog.models import Agent, RecordState, utcnow
 from catalog.notifications import services
-from catalog.notifications.models import Incident
 from catalog.notifications.services import Failure
+from catalog.quality.models import LinkCheck
+from harvesters.models import HarvestJob, HarvestSource, JobStatus
 from portal.app import create_app
 from portal.cli import cli
 from portal.notifications import failure_mail
 from tests.accounts import Inbox, login, make_user, post_form, smtp_server  # noqa: F401
 from tests.conftest import BASE_URL, make_settings
 from tests.records import PUBLISHER, dataset
-
-
-class Links(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:  # noqa: N802
-        self.send_response(200 if self.path == "/ok.csv" else 404)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def link_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Links)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture
@@ -67,24 +47,50 @@ def _publish(app: Flask, **changes: object) -> None:
         editor.set_state(session, actor, "odjezdy-vlaku", RecordState.PUBLISHED)
 
 
-def test_a_broken_link_mails_the_owner_once_per_incident(mail_app: tuple[Flask, Inbox],
-                                                          link_server: str) -> None:
+def _check(app: Flask, url: str, ok: bool) -> None:
+    """What the link checker (catalog.quality.links) leaves for ``url``."""
+    with transaction(app.extensions["portal"].engine) as session:
+        row = session.exec(select(LinkCheck).where(LinkCheck.url == url)).first() \
+            or LinkCheck(url=url, checked_at=utcnow())
+        row.ok, row.status, row.checked_at = ok, 200 if ok else 404, utcnow()
+        session.add(row)
+
+
+def test_a_broken_link_mails_the_owner_once_per_incident(mail_app: tuple[Flask, Inbox]) -> None:
     app, inbox = mail_app
     _publish(app)
     with transaction(app.extensions["portal"].engine) as session:
         actor = principal(session, make_user(app, "admin@kraj.example"))
         for name in ("ok.csv", "gone.csv"):
             editor.add_distribution(session, actor, "odjezdy-vlaku", {
-                "access_url": f"{link_server}/{name}"}, base_url=BASE_URL)
+                "access_url": f"https://data.kraj.example/{name}"}, base_url=BASE_URL)
+    _check(app, "https://data.kraj.example/ok.csv", ok=True)
+    _check(app, "https://data.kraj.example/gone.csv", ok=False)
     runner = app.test_cli_runner()
-    for _ in range(2):
-        result = runner.invoke(cli, ["notifications", "check-links", "--timeout", "5"])
-        assert result.exit_code == 0 and "2 links checked, 1 broken" in result.output
+    first = runner.invoke(cli, ["notifications", "notify"])
+    assert first.exit_code == 0 and "1 new, 0 ongoing, 0 resolved" in first.output
+    assert "0 new, 1 ongoing" in runner.invoke(cli, ["notifications", "notify"]).output
     mails = [m for m in inbox.messages if m["To"] == "admin@kraj.example"]
     assert len(mails) == 1 and "gone.csv: HTTP 404" in mails[0].get_payload(decode=True).decode()
+    _check(app, "https://data.kraj.example/gone.csv", ok=True)
+    assert "1 resolved" in runner.invoke(cli, ["notifications", "notify"]).output
+
+
+def test_a_failed_harvest_mails_the_publisher_once(mail_app: tuple[Flask, Inbox]) -> None:
+    app, inbox = mail_app
+    make_user(app, "admin@kraj.example", role=Role.ADMIN, org=PUBLISHER)
     with transaction(app.extensions["portal"].engine) as session:
-        [incident] = session.exec(select(Incident)).all()
-        assert incident.resolved_at is None and incident.notified == 1
+        source = HarvestSource(name="datalk", type="dcat-us", url="https://datalk.example/data.json",
+                               publisher="liberecky-kraj")
+        session.add(source)
+        session.flush()
+        session.add(HarvestJob(source_id=source.id or 0, status=JobStatus.FAILED,
+                               finished_at=utcnow(), error="HTTP 500"))
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        assert runner.invoke(cli, ["notifications", "notify"]).exit_code == 0
+    [mail] = [m for m in inbox.messages if m["To"] == "admin@kraj.example"]
+    assert "datalk" in mail.get_payload(decode=True).decode()
 
 
 def test_a_resolved_incident_that_returns_mails_again(mail_app: tuple[Flask, Inbox]) -> None:
