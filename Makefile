@@ -33,6 +33,7 @@ demo: install translations assets
 	$(BIN)/portal demo load
 	$(BIN)/portal museum datasets
 	$(BIN)/portal quality assess
+	$(BIN)/portal sparql rebuild
 	$(BIN)/portal serve --port $(PORT)
 
 ## make test: the whole suite (PostgreSQL tests run when PORTAL_TEST_DATABASE_URL is set)

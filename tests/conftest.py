@@ -187,3 +187,14 @@ def edm_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
     return load_schema(folder / "edm-xsd" / "EDM.xsd")
 # Browser-test fixtures (live demo server, Chromium, request guard) for every test module.
 from tests.browser import axe_source, browser_page, chromium, live_server  # noqa: E402, F401
+
+
+def published_dataset_count(app: Flask) -> int:
+    """How many datasets the app's catalog publishes (the demo grows as features add some)."""
+    from sqlmodel import Session
+
+    from catalog.queries import published_counts
+    from portal.state import state
+
+    with Session(state(app).engine) as session:
+        return published_counts(session)["datasets"]

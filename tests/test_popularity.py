@@ -49,3 +49,29 @@ def test_dataset_pages_feed_the_home_page_list(app: Flask) -> None:
     with Session(state(app).engine) as session:
         assert [d.slug for d in most_viewed(session)] == ["prijezdy"], "the robot not counted"
         assert session.get(Dataset, 1) is not None
+
+
+def test_home_shows_flagship_projects_with_their_datasets(app: Flask) -> None:
+    from catalog.accounts.models import Role
+    from catalog.accounts.services import principal
+    from catalog.editorial import services
+    from catalog.editorial.models import ItemKind
+    from catalog.models import RecordState
+    from tests.accounts import make_user
+
+    load(state(app).engine, "odjezdy")
+    editor = make_user(app, "e@kraj.example", role=Role.EDITOR, org=PUBLISHER)
+    client = app.test_client()
+    assert "flagships-h" not in client.get("/?lang=en").get_data(as_text=True)
+    with transaction(state(app).engine) as session:
+        actor = principal(session, editor)
+        services.save_item(session, actor, {
+            "kind": "project", "slug": "chytry-kraj", "organisation": "liberecky-kraj",
+            "title": {"cs": "Chytrý kraj", "en": "Smart region"}, "project_status": "running",
+            "datasets": ["odjezdy"]})
+        services.set_state(session, actor, ItemKind.PROJECT, "chytry-kraj",
+                           RecordState.PUBLISHED)
+    home = client.get("/?lang=en").get_data(as_text=True)
+    section = home[home.index('id="flagships-h"'):]
+    assert 'href="/projects/chytry-kraj">Smart region</a>' in section
+    assert 'href="/datasets/odjezdy"' in section.split("</section>")[0]
