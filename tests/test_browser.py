@@ -120,8 +120,9 @@ def test_publisher_path_in_a_browser(live_portal: tuple[Flask, str], tmp_path: P
         page.get_by_role("link", name="Zastávky MHD v Liberci").click()
         page.wait_for_url(base + "/datasets/zastavky-mhd")
         assert "Zastávky (CSV)" in page.inner_text("main")
+        # The title leads to the distribution's page (issue 9); "Stáhnout" downloads the file.
         with page.expect_download() as download:
-            page.get_by_role("link", name="Zastávky (CSV)").click()
+            page.get_by_role("link", name="Stáhnout", exact=True).click()
         assert Path(download.value.path()).read_text(encoding="utf-8") == \
             csv.read_text(encoding="utf-8")
         # Edit, then read the history.
