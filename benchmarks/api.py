@@ -224,6 +224,24 @@ def profile(catalog: Path, path: str, calls: int = 200) -> None:
     print(out.getvalue())
 
 
+def cpu_cost(catalog: Path, calls: int) -> dict[str, float]:
+    """CPU milliseconds per request of each endpoint, in this process (no HTTP): unlike
+    wall-clock latency it does not depend on what else the machine is running."""
+    os.environ.update(_env(catalog))
+    from portal.app import create_app
+
+    client = create_app().test_client()
+    costs = {}
+    for label, path in ENDPOINTS:
+        for _ in range(5):
+            client.get(path)
+        started = time.process_time()
+        for _ in range(calls):
+            assert client.get(path).status_code == 200
+        costs[label] = (time.process_time() - started) * 1000 / calls
+    return costs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=int, default=100_000)
@@ -231,14 +249,22 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--catalog", type=Path, default=Path("/tmp/portal-api-bench"))
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--cpu-calls", type=int, default=50,
+                        help="requests per endpoint for the CPU cost per request (0: skip)")
     args = parser.parse_args()
     generate(args.catalog, args.datasets)
+    if args.cpu_calls:
+        costs = cpu_cost(args.catalog, args.cpu_calls)
+        print(f"\nCPU per request (in-process, {args.cpu_calls} calls each; the ceiling is what "
+              "2 workers on 2 free cores could serve):")
+        for label, ms in costs.items():
+            print(f"  {label:34} {ms:7.1f} ms CPU   ceiling ~{2000 / ms:6.0f} req/s")
     port = free_port()
     server = start_server(args.catalog, port)
     results = {}
     try:
         for label, path in ENDPOINTS:
-            load(f"http://127.0.0.1:{port}{path}", 2, 2)  # warm the workers' caches
+            load(f"http://127.0.0.1:{port}{path}", 5, 2)  # warm the workers' caches
             results[label] = load(f"http://127.0.0.1:{port}{path}", args.seconds,
                                   args.connections)
     finally:

@@ -142,10 +142,12 @@ def _free_port() -> int:
 
 
 def _run(*args: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--worker", *args], check=True,
+    done = subprocess.run([sys.executable, __file__, "--worker", *args],
                           capture_output=True, text=True)
     if done.stderr.strip():
         print(done.stderr, file=sys.stderr)
+    if done.returncode:
+        raise SystemExit(f"worker {args[0]} failed ({done.returncode})")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -174,12 +176,15 @@ def measure(count: int, folder: Path, profile: bool) -> dict[str, Any]:
     server = subprocess.Popen([sys.executable, __file__, "--worker", "serve", str(database),
                                str(port)])
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 120  # a loaded machine starts a Python app slowly
+        while time.monotonic() < deadline and server.poll() is None:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
+        if server.poll() is not None:
+            raise SystemExit("the benchmark server did not start")
         url = f"http://127.0.0.1:{port}/oai"
         for prefix in ("lido", "edm", "oai_dc"):
             before = _cpu_seconds(server.pid)

@@ -143,6 +143,7 @@ class Store:
         self._targets = self._merge_targets(new)
         self._taken_keys = self._catalog_keys(new)
         self._pending: list[tuple[HarvestRecord, tuple[str, ...]]] = []
+        self._deferred: list[tuple[Harvested, ObjectInput, str]] = []
         for item in items:
             record = existing.get(item.remote_id)
             if isinstance(item, Failed):
@@ -153,9 +154,12 @@ class Store:
                     self._archive(record, item.remote_id)
             else:
                 try:
-                    existing[item.remote_id] = self._harvested(item, record)
+                    found = self._harvested(item, record)
+                    if found is not None:
+                        existing[item.remote_id] = found
                 except CatalogError as exc:
                     self._error(item.remote_id, str(exc), record)
+        self._create_deferred()
         self.session.flush()
         identities = [{"record_id": record.id, "key": key[:600]}
                       for record, keys in self._pending for key in dict.fromkeys(keys)]
@@ -172,7 +176,29 @@ class Store:
             record.last_seen_job_id = self.job_id
             record.missing_since = None
 
-    def _harvested(self, item: Harvested, record: HarvestRecord | None) -> HarvestRecord:
+    def _create_deferred(self) -> None:
+        if not self._deferred:
+            return
+        results = catalog_objects.create_objects(
+            self.session, [(object_in, source_key(self.source_name, item.remote_id))
+                           for item, object_in, _ in self._deferred], base_url=self.base_url)
+        for (item, object_in, fingerprint), result in zip(self._deferred, results, strict=True):
+            if isinstance(result, CatalogError):
+                self._error(item.remote_id, str(result), None)
+                continue
+            result.source_hash = catalog_services.content_hash(object_in)
+            record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
+                                   kind=item.kind, entity_id=result.id or 0,
+                                   content_hash=fingerprint, flags=list(item.flags),
+                                   last_seen_job_id=self.job_id)
+            self.session.add(record)
+            self._pending.append((record, item.identities))
+            self.counts.added += 1
+            self.preview.note("added", item.label or item.remote_id)
+        self._deferred = []
+
+    def _harvested(self, item: Harvested,
+                   record: HarvestRecord | None) -> HarvestRecord | None:
         fingerprint = raw_hash(item)
         label = item.label or item.remote_id
         for flag in item.flags:
@@ -214,6 +240,11 @@ class Store:
             self.counts.merged += 1
             self.preview.note("merged", label)
             return record
+        if item.kind is RecordKind.OBJECT and source_key(
+                self.source_name, item.remote_id) not in self._taken_keys:
+            # New objects are registered together at the end of the batch.
+            self._deferred.append((item, self._object_input(item), fingerprint))
+            return None
         entity_id = self._create(item)
         record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
                                kind=item.kind, entity_id=entity_id, content_hash=fingerprint,

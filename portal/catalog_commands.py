@@ -124,3 +124,20 @@ def links_check(force: bool, max_age: int, per_host: int, delay: float) -> None:
         client.close()
     click.echo(f"{report.checked} URLs checked, {report.broken} broken; "
                f"{report.reused} recent results reused")
+
+
+@click.group("sparql")
+def sparql_group() -> None:
+    """The SPARQL endpoint's store."""
+
+
+@sparql_group.command("rebuild")
+@with_appcontext
+def sparql_rebuild() -> None:
+    """Load the published catalog into a fresh Oxigraph store and swap it in (run after
+    changes, e.g. from cron; queries keep using the old store until the swap)."""
+    from catalog.sparql import rebuild_store
+
+    settings = state().settings
+    count = rebuild_store(state().engine, settings.sparql_path, base_url=settings.base_url)
+    click.echo(f"SPARQL store rebuilt: {count} datasets")

@@ -173,9 +173,9 @@ cli.add_command(museum_cli)
 
 
 def _add_linked_data_commands() -> None:
-    from portal.catalog_commands import catalog_group, links_group, quality_group
+    from portal.catalog_commands import catalog_group, links_group, quality_group, sparql_group
 
-    for group in (catalog_group, quality_group, links_group):
+    for group in (catalog_group, quality_group, links_group, sparql_group):
         cli.add_command(group)
 
 

@@ -249,6 +249,12 @@ SETTINGS: tuple[Setting, ...] = (
             _positive_int),
     Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
             _positive_int),
+    Setting("sparql_path", None, "folder of the SPARQL endpoint's Oxigraph store; default: "
+            "sparql in the instance folder"),
+    Setting("sparql_timeout", 10, "seconds a SPARQL query may run before it is stopped (503)",
+            _positive_int),
+    Setting("sparql_row_cap", 10_000, "most result rows (or triples) one SPARQL query returns",
+            _positive_int),
 )
 
 WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
@@ -307,6 +313,9 @@ class Settings:
     museum_upload_max_bytes: int = 200 * 1024 * 1024
     museum_dataset_publisher: str = "liberecky-kraj"
     museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
+    sparql_path: Path = Path("instance/sparql")
+    sparql_timeout: int = 10
+    sparql_row_cap: int = 10_000
 
     @property
     def secure_cookies(self) -> bool:
@@ -358,6 +367,7 @@ class Settings:
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
         values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        values["sparql_path"] = Path(values["sparql_path"] or instance / "sparql")
         if values["search_synonyms"] is not None:
             synonyms = Path(values["search_synonyms"])
             if not synonyms.is_file():

@@ -75,3 +75,8 @@ def test_stopped_index_falls_back_to_the_database_with_a_notice(
     assert app.test_cli_runner().invoke(search_reindex).exit_code == 0
     assert client.get("/healthz").get_json()["status"] == "ok"
     assert 'class="notice"' not in client.get("/search?q=odjezdy").get_data(as_text=True)
+
+
+def test_snippets_follow_the_page_language(demo_client: FlaskClient) -> None:
+    page = demo_client.get("/datasets?q=departures&lang=en").get_data(as_text=True)
+    assert "<mark>departure</mark> board" in page

@@ -165,3 +165,10 @@ def test_timetable_comes_from_the_catalog_distribution_over_http(engine: Engine,
         assert dataset.slug == DEMO_TIMETABLE_SLUG
     assert url.startswith(origin(server)) and count == 3
     assert load_timetable(tmp_path / "timetable.zip").stop_names["S1"] == "Station"
+
+
+def test_demo_feed_serves_both_directions_at_a_through_station() -> None:
+    table = load_timetable_from(DEMO_FEED)
+    found = table.next_departures(["U5501Z301"], at(2026, 11, 27, 8, 20), limit=2)
+    assert [(d.when.strftime("%H:%M"), d.route, d.headsign) for d in found] == \
+        [("08:28", "L1", "Semily"), ("08:29", "L1", "Liberec")]

@@ -186,9 +186,17 @@ def error_document(repo: Repository, errors: Sequence[OaiError],
     return _serialise(root)
 
 
-def _serialise(root: etree._Element) -> bytes:
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    return data
+def _serialise(root: etree._Element, metadata: list[str] | None = None) -> bytes:
+    """The response document; each ``<metadata>`` placeholder is replaced by the record's XML
+    text (written by the fast exporters, not rebuilt as an lxml tree)."""
+    text = etree.tostring(root, encoding="unicode")
+    if metadata:
+        text = _PLACEHOLDER.sub(lambda found: metadata[int(found.group(1))], text)
+    return (XML_DECLARATION + text).encode()
+
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue000")  # the envelope holds only IRIs, dates, set specs
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -325,22 +333,21 @@ def _header(parent: etree._Element, obj: CollectionObject, specs: list[str]) -> 
         _sub(header, "setSpec", spec)
 
 
-def _metadata(repo: Repository, obj: CollectionObject, agent: Agent,
-              prefix: str) -> etree._Element:
+def _metadata(repo: Repository, obj: CollectionObject, agent: Agent, prefix: str) -> str:
     if prefix == "lido":
-        return lido_export.object_to_lido(obj, agent, base_url=repo.base_url)
+        return lido_export.lido_xml(obj, agent, base_url=repo.base_url)
     if prefix == "edm":
-        return edm.object_to_edm(obj, agent, base_url=repo.base_url,
-                                 provider=repo.edm_provider)
-    return dc.object_to_dc(obj, agent, base_url=repo.base_url)
+        return edm.edm_xml(obj, agent, base_url=repo.base_url, provider=repo.edm_provider)
+    return dc.dc_xml(obj, agent, base_url=repo.base_url)
 
 
 def _record(repo: Repository, parent: etree._Element, obj: CollectionObject, agent: Agent,
-            prefix: str) -> None:
+            prefix: str, metadata: list[str]) -> None:
     record = _sub(parent, "record")
     _header(record, obj, _specs(agent, obj))
     if obj.state == RecordState.PUBLISHED:
-        _sub(record, "metadata").append(_metadata(repo, obj, agent, prefix))
+        _sub(record, "metadata", f"\ue000{len(metadata)}\ue000")
+        metadata.append(_metadata(repo, obj, agent, prefix))
 
 
 def _specs(agent: Agent, obj: CollectionObject) -> list[str]:
@@ -360,8 +367,9 @@ def _get_record(repo: Repository, arguments: dict[str, str]) -> bytes:
         agent = session.get(Agent, obj.institution_id)
         assert agent is not None
         root = _envelope(repo, arguments)
-        _record(repo, _sub(root, "GetRecord"), obj, agent, prefix)
-    return _serialise(root)
+        metadata: list[str] = []
+        _record(repo, _sub(root, "GetRecord"), obj, agent, prefix, metadata)
+    return _serialise(root, metadata)
 
 
 def _list_state(repo: Repository, arguments: dict[str, str]) -> ListState:
@@ -413,10 +421,11 @@ def _list(repo: Repository, arguments: dict[str, str], *, records: bool) -> byte
             col(Agent.id).in_({r.institution_id for r in rows})))} if rows else {}
         root = _envelope(repo, arguments)
         wrapper = _sub(root, "ListRecords" if records else "ListIdentifiers")
+        metadata: list[str] = []
         for obj in rows:
             agent = agents[obj.institution_id]
             if records:
-                _record(repo, wrapper, obj, agent, state.prefix)
+                _record(repo, wrapper, obj, agent, state.prefix, metadata)
             else:
                 _header(wrapper, obj, _specs(agent, obj))
     if state.after is not None or more:
@@ -428,7 +437,7 @@ def _list(repo: Repository, arguments: dict[str, str], *, records: bool) -> byte
             token.text = ListState(state.prefix, state.start, state.end, state.set_spec,
                                    (last.updated_at, last.id or 0),
                                    state.cursor + len(rows)).encode()
-    return _serialise(root)
+    return _serialise(root, metadata)
 
 
 def _in_set(session: Session, query: Any, spec: str) -> Any:

@@ -23,6 +23,7 @@ from portal.web import (
     pages,
     quality,
     search,
+    sparql,
     suggest,
     wifi,
 )
@@ -36,7 +37,8 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data, quality):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data, quality,
+                   sparql):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)

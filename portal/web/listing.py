@@ -4,14 +4,15 @@ institution pages: runs the query and labels facets for display."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.exceptions import NotFound
 
 from catalog import queries
 from catalog import vocabularies as voc
 from catalog.models import AgentKind
+from catalog.search.analysis import highlight, plan_query
 from catalog.search.base import FacetCount, SearchQuery, SearchResult, SearchUnavailable, Sort
 from catalog.search.fallback import database_search
 from portal.i18n import local_text
@@ -68,8 +69,23 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
         unavailable = True
     if params.page > 1 and query.offset >= result.total:
         raise NotFound(f"page {params.page} is past the last page of results")
+    result = _snippets_in_page_language(result, params.text)
     return Listing(params, result, _label_facets(result.facets, filters), settings.page_size,
                    unavailable)
+
+
+def _snippets_in_page_language(result: SearchResult, text: str) -> SearchResult:
+    """The backends highlight the Czech text; a page in another language shows its own."""
+    locale = str(get_locale() or "cs")
+    if locale == "cs" or not text:
+        return result
+    plan = plan_query(text)
+    hits = []
+    for hit in result.hits:
+        own = hit.description.get(locale) or hit.title.get(locale)
+        snippet = highlight(own, plan) if own else ""
+        hits.append(replace(hit, snippet=snippet or hit.snippet) if own else hit)
+    return replace(result, hits=hits)
 
 
 def _check_agents(params: ListingParams) -> None:
