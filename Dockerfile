@@ -2,6 +2,11 @@
 # The access log has neither the client address nor query strings (Wi-Fi arrivals carry MACs).
 # Build: docker build -t liberec-portal .   (see README: the image is not built in CI)
 
+# Leaflet for the maps, from the npm registry (the same version as `make assets`; never a CDN).
+FROM node:20-slim AS assets
+WORKDIR /assets
+RUN npm install -s --no-save --no-package-lock --no-audit --no-fund leaflet@1.9.4
+
 FROM python:3.11-slim AS build
 WORKDIR /src
 RUN python -m venv /opt/portal
@@ -20,6 +25,8 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin portal \
     && mkdir -p /app/instance && chown portal:portal /app/instance
 COPY --from=build /opt/portal /opt/portal
 COPY --from=build /src/translations /app/translations
+COPY --from=assets /assets/node_modules/leaflet/dist/ /opt/portal/lib/python3.11/site-packages/portal/static/vendor/leaflet/
+COPY --from=assets /assets/node_modules/leaflet/LICENSE /opt/portal/lib/python3.11/site-packages/portal/static/vendor/leaflet/LICENSE
 ENV PATH=/opt/portal/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PORTAL_ENV=production \
