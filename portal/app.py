@@ -57,4 +57,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     from portal.api import register as register_api
 
     register_api(app)
+    from portal.search_sync import init_search_sync
+
+    init_search_sync(app)
     return app
