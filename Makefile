@@ -31,6 +31,9 @@ demo: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: install translations assets
 	$(BIN)/portal db upgrade
 	$(BIN)/portal demo load
+	$(BIN)/portal museum datasets
+	$(BIN)/portal quality assess
+	$(BIN)/portal sparql rebuild
 	$(BIN)/portal serve --port $(PORT)
 
 ## make test: the whole suite (PostgreSQL tests run when PORTAL_TEST_DATABASE_URL is set)

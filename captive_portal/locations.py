@@ -19,6 +19,25 @@ LOCATION_KINDS = ("railway_station", "bus_terminal", "library", "square", "touri
                   "museum")
 
 
+class PointOfInterest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    name: RequiredLangText
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+
+
+class LocationSettings(BaseModel):
+    """What a location's splash page shows besides its name and welcome."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    pois: list[PointOfInterest] = Field(default_factory=list, max_length=12)
+    radius_km: Annotated[float, Field(gt=0, le=50)] = 3.0
+    departures: Annotated[int, Field(ge=0, le=20)] = 6
+    wifi4eu_network: Annotated[str, Field(pattern="^[0-9a-f-]{36}$")] | None = None
+
+
 class LocationInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -30,6 +49,7 @@ class LocationInput(BaseModel):
     municipality: RuianIri | None = None
     stop_ids: list[str] = Field(default_factory=list)
     welcome: RequiredLangText | None = None
+    settings: LocationSettings = Field(default_factory=LocationSettings)
 
 
 def upsert_location(session: Session, data: LocationInput | Mapping[str, Any]) -> WifiLocation:
@@ -37,6 +57,7 @@ def upsert_location(session: Session, data: LocationInput | Mapping[str, Any]) -
     location_in = parse_input(LocationInput, data)
     values = location_in.model_dump(exclude={"slug"})
     values["welcome"] = values["welcome"] or {}
+    values["settings"] = location_in.settings.model_dump(exclude_none=True)
     location = session.exec(select(WifiLocation).where(
         WifiLocation.slug == location_in.slug)).first()
     if location is None:

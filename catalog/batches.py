@@ -196,3 +196,36 @@ def dataset_keywords(engine: Engine, lang: str = "cs") -> list[str]:
         for _id, keywords in rows:
             found.update(word for word in (keywords or {}).get(lang, []) if word)
         last_id = rows[-1][0] or 0
+
+
+@dataclass(frozen=True)
+class IdPage:
+    """A page of ids read by keyset (ascending id) and the size of the whole listing."""
+
+    ids: list[int]
+    total: int
+    more: bool
+
+
+def object_id_page(session: Session, limit: int, after_id: int = 0) -> IdPage:
+    """Published collection objects by ascending id after ``after_id``."""
+    published = CollectionObject.state == RecordState.PUBLISHED
+    ids = [i for i in session.exec(select(CollectionObject.id).where(
+        published, col(CollectionObject.id) > after_id).order_by(
+        col(CollectionObject.id)).limit(limit + 1)) if i is not None]
+    total = session.exec(select(func.count()).select_from(CollectionObject).where(
+        published)).one()
+    return IdPage(ids[:limit], total, len(ids) > limit)
+
+
+def distribution_page(session: Session, limit: int, after_id: int = 0
+                      ) -> tuple[list[tuple[Distribution, str]], int, bool]:
+    """Distributions of published datasets by ascending id, with their dataset's slug."""
+    published = Dataset.state == RecordState.PUBLISHED
+    rows = session.exec(select(Distribution, Dataset.slug).join(
+        Dataset, col(Dataset.id) == col(Distribution.dataset_id)).where(
+        published, col(Distribution.id) > after_id).order_by(col(Distribution.id))
+        .limit(limit + 1)).all()
+    total = session.exec(select(func.count()).select_from(Distribution).join(
+        Dataset, col(Dataset.id) == col(Distribution.dataset_id)).where(published)).one()
+    return [(dist, slug) for dist, slug in rows[:limit]], total, len(rows) > limit

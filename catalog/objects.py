@@ -4,10 +4,11 @@ publish or archive. Like every service, writes enqueue a search-outbox row in th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
 
 from catalog import iris
 from catalog.errors import NotFound, ValidationError
@@ -118,3 +119,48 @@ def set_object_state(session: Session, object_id: int, state: RecordState) -> Co
     enqueue_index(session, "object", obj.id or 0)
     session.flush()
     return obj
+
+
+def create_objects(session: Session, items: Sequence[tuple[ObjectInput, str | None]], *,
+                   base_url: str) -> list[CollectionObject | ValidationError]:
+    """Register many validated objects at once (harvests, imports): institutions and duplicate
+    inventory numbers are looked up with one query each and the rows written in two flushes;
+    each object gets its IRI and an outbox row exactly as ``create_object`` gives them.
+    Returns, per item, the new object or the ValidationError that refused it."""
+    slugs = sorted({object_in.institution for object_in, _ in items})
+    institutions = {a.slug: a for a in session.exec(select(Agent).where(
+        col(Agent.slug).in_(slugs), Agent.kind == AgentKind.INSTITUTION))}
+    wanted = {(institutions[o.institution].id, o.inventory_number) for o, _ in items
+              if o.institution in institutions}
+    taken: set[tuple[int | None, str]] = set()
+    if wanted:
+        taken = {(i, n) for i, n in session.exec(
+            select(CollectionObject.institution_id, CollectionObject.inventory_number).where(
+                tuple_(col(CollectionObject.institution_id),
+                       col(CollectionObject.inventory_number)).in_(sorted(
+                           wanted, key=lambda pair: (pair[0] or 0, pair[1])))))}
+    results: list[CollectionObject | ValidationError] = []
+    created: list[CollectionObject] = []
+    for object_in, source_id in items:
+        institution = institutions.get(object_in.institution)
+        if institution is None:
+            results.append(ValidationError(
+                "institution", f"unknown {AgentKind.INSTITUTION.value} {object_in.institution!r}"))
+            continue
+        key = (institution.id, object_in.inventory_number)
+        if key in taken:
+            results.append(ValidationError(
+                "inventory_number", f"{object_in.inventory_number!r} is already registered"))
+            continue
+        taken.add(key)
+        obj = CollectionObject(iri=iris.placeholder(), institution_id=institution.id or 0,
+                               source_id=source_id, **_object_values(object_in))
+        session.add(obj)
+        created.append(obj)
+        results.append(obj)
+    session.flush()
+    for obj in created:
+        obj.iri = iris.mint(base_url, "objects", obj.id or 0)
+        enqueue_index(session, "object", obj.id or 0)
+    session.flush()
+    return results

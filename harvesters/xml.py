@@ -131,14 +131,19 @@ def parse_bytes(data: bytes) -> etree._Element:
     return root
 
 
-def iter_elements(stream: IO[bytes] | Iterable[bytes], tags: Iterable[str]) -> Iterator[
-        etree._Element]:
+def iter_elements(stream: IO[bytes] | Iterable[bytes], tags: Iterable[str], *,
+                  roots: Iterable[str] | None = None) -> Iterator[etree._Element]:
     """Stream ``stream`` (a file-like object or an iterable of byte chunks) and yield each
     complete element whose Clark name is in ``tags``. Each element is cleared, and its processed
     siblings removed, once the consumer asks for the next one: memory does not grow with the
-    document. Malformed or truncated XML raises ``ParseError`` where it is found."""
+    document. With ``roots``, the document's root element must be one of them (a document of
+    another kind is an error, not an empty source). Malformed or truncated XML raises
+    ``ParseError`` where it is found."""
     wanted = tuple(tags)
-    parser = etree.XMLPullParser(events=("end",), tag=wanted, **_PARSER_OPTIONS)
+    allowed = tuple(roots or ())
+    events = ("start", "end") if allowed else ("end",)
+    parser = etree.XMLPullParser(events=events, tag=wanted + allowed, **_PARSER_OPTIONS)
+    state = _RootCheck(allowed)
     head = b""
     prolog_checked = False
     for chunk in _chunks(stream):
@@ -148,18 +153,34 @@ def iter_elements(stream: IO[bytes] | Iterable[bytes], tags: Iterable[str]) -> I
             if not prolog_checked:
                 continue
             chunk, head = head, b""
-        yield from _feed(parser, chunk)
+        yield from _feed(parser, chunk, wanted, state)
     if not prolog_checked:
         if not head.strip():
             raise ParseError("the document is empty")
         check_prolog(head, complete=True)
-        yield from _feed(parser, head)
+        yield from _feed(parser, head, wanted, state)
     try:
         parser.close()
     except etree.XMLSyntaxError as exc:
         raise ParseError(_syntax_message(exc) + " (the document is truncated or malformed)") \
             from None
-    yield from _events(parser)
+    yield from _events(parser, wanted, state)
+    if allowed and not state.seen:
+        raise ParseError("the root element is not " + " or ".join(allowed))
+
+
+class _RootCheck:
+    def __init__(self, roots: tuple[str, ...]) -> None:
+        self.roots = roots
+        self.seen = False
+
+    def start(self, element: etree._Element) -> None:
+        if self.seen or not self.roots:
+            return
+        if element.getparent() is not None or element.tag not in self.roots:
+            raise ParseError(f"the root element is not {' or '.join(self.roots)} "
+                             f"(found {element.getroottree().getroot().tag})")
+        self.seen = True
 
 
 def _chunks(stream: IO[bytes] | Iterable[bytes]) -> Iterator[bytes]:
@@ -174,18 +195,25 @@ def _chunks(stream: IO[bytes] | Iterable[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _feed(parser: etree.XMLPullParser, chunk: bytes) -> Iterator[etree._Element]:
+def _feed(parser: etree.XMLPullParser, chunk: bytes, wanted: tuple[str, ...],
+          state: _RootCheck) -> Iterator[etree._Element]:
     try:
         parser.feed(chunk)
     except etree.XMLSyntaxError as exc:
         if _entity_error(exc):
             raise UnsafeXml(_syntax_message(exc)) from None
         raise ParseError(_syntax_message(exc)) from None
-    yield from _events(parser)
+    yield from _events(parser, wanted, state)
 
 
-def _events(parser: etree.XMLPullParser) -> Iterator[etree._Element]:
-    for _event, element in parser.read_events():
+def _events(parser: etree.XMLPullParser, wanted: tuple[str, ...],
+            state: _RootCheck) -> Iterator[etree._Element]:
+    for event, element in parser.read_events():
+        if event == "start":
+            state.start(element)
+            continue
+        if element.tag not in wanted:
+            continue
         yield element
         element.clear(keep_tail=False)
         parent = element.getparent()

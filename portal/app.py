@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from flask import Flask, Response
 
 from portal.config import Settings
 from portal.i18n import init_i18n
-from portal.state import KEY, build_state, close_session
+from portal.state import KEY, build_state, close_session, state
 
 # Pages load nothing from third parties (the splash page is served before the visitor is online
 # and visitors' privacy matters): the policy makes the browser enforce it.
@@ -19,8 +20,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def content_security_policy(settings: Settings) -> str:
+    """The policy, with the configured map tiles' origin allowed as an image source."""
+    if not settings.map_tiles:
+        return CONTENT_SECURITY_POLICY
+    parts = urlsplit(settings.map_tiles.replace("{s}", "*"))
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {parts.scheme}://{parts.netloc}")
+
+
 def security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy",
+                                content_security_policy(state().settings))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
@@ -52,11 +63,17 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
     register(app)
     from portal.accounts import init_accounts
+    from portal.editor import init_editor
+    from portal.editorial import init_editorial
+    from portal.notifications import init_notifications
 
     init_accounts(app)
     from portal.api import register as register_api
 
     register_api(app)
+    init_editor(app)
+    init_editorial(app)
+    init_notifications(app)
     from portal.search_sync import init_search_sync
 
     init_search_sync(app)

@@ -8,6 +8,7 @@ from collections import Counter
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import WSGIRequestHandler
 
 from captive_portal.demo import load_locations
 from catalog.db import transaction
@@ -17,6 +18,7 @@ from catalog.search.indexer import check, drain_outbox, reindex
 from portal import migrate
 from portal.config import describe
 from portal.state import PortalState, state
+from portal.wifi_cli import wifi
 
 
 def _create_app() -> Flask:
@@ -73,6 +75,7 @@ def demo_load() -> None:
     with transaction(portal.engine) as session:
         slugs = list(load_locations(session))
     click.echo(f"wifi locations: {len(slugs)}")
+    _demo_wifi(portal)
     applied = drain_outbox(portal.engine, portal.search, wait=True)
     click.echo(f"search index: {applied} changes applied")
 
@@ -132,7 +135,19 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Serving the portal on http://{host}:{port}/  (Ctrl+C stops it)")
     # Not app.run(): Flask ignores it inside a CLI command.
     run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
-               threaded=True, use_reloader=False)
+               threaded=True, use_reloader=False, request_handler=PrivateRequestHandler)
+
+
+class PrivateRequestHandler(WSGIRequestHandler):
+    """The development server's request log without the client address or the query string:
+    Wi-Fi gateways put client MAC and IP addresses in the query."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = self.path.split("?", 1)[0]
+        self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+
+    def address_string(self) -> str:
+        return "-"
 
 
 @cli.command("config")
@@ -145,7 +160,57 @@ def config_help() -> None:
 from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
 
 cli.add_command(accounts_cli)
+from portal.notifications import notifications_cli  # noqa: E402 - issue 3's notifications
+
+cli.add_command(notifications_cli)
+
+from portal.api.dumps_cli import dumps_cli  # noqa: E402 - the developer APIs' bulk dumps
+
+cli.add_command(dumps_cli)
+from portal.museum_cli import museum_cli  # noqa: E402 - the museum register's commands
+
+cli.add_command(museum_cli)
+
+
+def _add_linked_data_commands() -> None:
+    from portal.catalog_commands import catalog_group, links_group, quality_group, sparql_group
+
+    for group in (catalog_group, quality_group, links_group, sparql_group):
+        cli.add_command(group)
+
+
+_add_linked_data_commands()
+def _demo_wifi(portal: PortalState) -> None:
+    """The Wi-Fi part of the demo: simulated gateways, notices, the demo timetable."""
+    from datetime import UTC, datetime
+
+    from captive_portal.demo import load_wifi_demo
+    from captive_portal.publishing import DEMO_TIMETABLE_SLUG, refresh_timetable
+    from portal.wifi_runtime import fetch_url, runtime
+
+    base_url = portal.settings.base_url
+    with transaction(portal.engine) as session:
+        load_wifi_demo(session, base_url=base_url, now=datetime.now(UTC).replace(tzinfo=None))
+    with transaction(portal.engine) as session:
+        refresh_timetable(session, DEMO_TIMETABLE_SLUG, runtime().timetable_path,
+                          base_url=base_url, fetch=fetch_url)
+    click.echo("wifi: simulated gateways, notices and the demo timetable loaded")
+
+
+cli.add_command(wifi)
+from portal.addresses_cli import datasets_cli  # noqa: E402 - dataset addresses (issue 9)
+
+cli.add_command(datasets_cli)
 
 
 def main() -> None:
     cli(prog_name="portal")
+
+
+def _register_harvest() -> None:
+    from portal.harvest_cli import harvest
+
+    cli.add_command(harvest)
+
+
+_register_harvest()

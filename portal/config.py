@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,22 @@ def _networks(value: str) -> tuple[str, ...]:
     return networks
 
 
+def _rate_limit(value: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("must be a rate such as 300/minute (several joined by ;)") from None
+    return value
+
+
+def _storage_url(value: str) -> str:
+    if not re.match(r"^(memory://|rediss?://\S+|redis\+sentinel://\S+)$", value):
+        raise ValueError("must be memory:// or a redis:// URL")
+    return value
+
+
 def _base_url(value: str) -> str:
     if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
         raise ValueError("must be an absolute http(s) URL without query or fragment")
@@ -110,6 +126,13 @@ def _oidc_providers(environ: Mapping[str, str], names: tuple[str, ...]) -> tuple
     return tuple(providers)
 
 
+def _tile_url(value: str) -> str:
+    if not re.match(r"^https?://[^/\s?#]+/\S*$", value) or not all(
+            part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("must be an http(s) URL template with {z}, {x} and {y}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("env", "development", "development or production (production requires a secret "
             "key and a database URL)", _choice("development", "production")),
@@ -139,6 +162,10 @@ SETTINGS: tuple[Setting, ...] = (
             "folder of the compiled message catalogs"),
     Setting("page_size", 20, "results per page in listings", _positive_int),
     Setting("log_level", "INFO", "logging level", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("oai_admin_email", "opendata@kraj-lbc.cz", "adminEmail of the OAI-PMH provider "
+            "at /oai"),
+    Setting("oai_page_size", 250, "records per OAI-PMH list response (then a resumption "
+            "token)", _positive_int),
     # Accounts (issue 3)
     Setting("cookie_secure", "auto", "send the session cookie only over HTTPS: auto (when the "
             "base URL is https), true or false (plain http://127.0.0.1 development)",
@@ -174,11 +201,63 @@ SETTINGS: tuple[Setting, ...] = (
             "stopped (and a stuck one closed as failed)", _positive_int),
     Setting("harvest_full_every", 7, "every Nth scheduled run of an incremental source reads it "
             "completely (and may archive what disappeared)", _positive_int),
+    Setting("museum_upload_max_bytes", 200 * 1024 * 1024, "largest curator upload (LIDO, CSV or "
+            "zip) in bytes", _positive_int),
+    Setting("museum_unpacked_max_bytes", 1024 * 1024 * 1024, "largest total a museum zip upload "
+            "may unpack to, in bytes (a zip-bomb guard)", _positive_int),
+    Setting("museum_dataset_publisher", "liberecky-kraj", "slug of the publisher of the museums' "
+            "collection datasets in the catalog (each museum's collection is one dataset)"),
     Setting("edm_provider", "Liberecký kraj", "edm:provider of the EDM exports: the aggregator "
             "delivering to Europeana (e.g. the region, or eSbírky)"),
+
+
+    Setting("map_tiles", None, "URL template of the map tiles, e.g. "
+            "https://tiles.example.org/{z}/{x}/{y}.png (none: markers on a plain background); "
+            "its host is added to the Content-Security-Policy", _tile_url),
+    Setting("map_attribution", "", "attribution of the map tiles (required with "
+            "PORTAL_MAP_TILES)"),
+    Setting("preview_max_bytes", 5 * 1024 * 1024, "largest GeoJSON distribution previewed on a "
+            "map, in bytes (CSV/TSV previews read only their first rows)", _positive_int),
+    Setting("preview_cache_seconds", 3600, "seconds a distribution preview is kept in the "
+            "instance folder's cache", _positive_int),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
             "accessibility statement (none by default)"),
+    # Developer APIs (issue 10)
+    Setting("api_rate_limit", "300/minute", "requests an anonymous client (one address) may "
+            "make to /api/, e.g. 300/minute or 20/second;100/minute", _rate_limit),
+    Setting("api_token_rate_limit", "3000/minute", "requests one API token may make to /api/",
+            _rate_limit),
+    Setting("ratelimit_storage_url", "memory://", "where rate-limit counters live: memory:// "
+            "(one process, the embedded default) or redis://host:6379/0 (production: shared by "
+            "all workers and hosts)", _storage_url),
+    Setting("dumps_path", None, "folder of the bulk dumps (portal dumps build); default: dumps/ "
+            "in the instance folder"),
+    Setting("dumps_publisher", "liberecky-kraj", "slug of the publisher of the catalog-metadata "
+            "dataset that lists the bulk dumps"),
+    # Wi-Fi splash portal (issue 7). Gateway keys: PORTAL_WIFI_SECRET_<NAME>, see wifi_secrets.
+    Setting("wifi_token_seconds", 900, "lifetime of the signed arrival token in the splash "
+            "page's Connect form", _positive_int),
+    Setting("wifi_retention_days", 30, "days the grant log is kept before `portal wifi purge` "
+            "deletes it (hourly counts are kept)", _positive_int),
+    Setting("wifi_session_minutes", 1440, "session length asked of gateways that take one",
+            _positive_int),
+    Setting("wifi_grant_origins", "https://*.network-auth.com", "comma-separated origins a "
+            "Meraki base_grant_url may point to (`*.` matches any subdomain)"),
+    Setting("wifi_opennds_level0", "refuse", "openNDS FAS level 0 sends the token in clear: "
+            "refuse (default) or allow", _choice("refuse", "allow")),
+    Setting("wifi_gateway_rate", 3000, "arrivals and grants per gateway per minute",
+            _positive_int),
+    Setting("wifi_client_rate", 20, "arrivals and grants per client identity per 10 minutes",
+            _positive_int),
+    Setting("sparql_path", None, "folder of the SPARQL endpoint's Oxigraph store; default: "
+            "sparql in the instance folder"),
+    Setting("sparql_timeout", 10, "seconds a SPARQL query may run before it is stopped (503)",
+            _positive_int),
+    Setting("sparql_row_cap", 10_000, "most result rows (or triples) one SPARQL query returns",
+            _positive_int),
 )
+
+WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
 
 
 @dataclass(frozen=True)
@@ -219,13 +298,39 @@ class Settings:
     harvest_job_timeout: int = 4 * 3600
     harvest_full_every: int = 7
     edm_provider: str = "Liberecký kraj"
+    map_tiles: str | None = None
+    map_attribution: str = ""
+    preview_max_bytes: int = 5 * 1024 * 1024
+    preview_cache_seconds: int = 3600
     contact_email: str | None = None
+    api_rate_limit: str = "300/minute"
+    api_token_rate_limit: str = "3000/minute"
+    ratelimit_storage_url: str = "memory://"
+    dumps_path: Path | None = None
+    dumps_publisher: str = "liberecky-kraj"
+    oai_admin_email: str = "opendata@kraj-lbc.cz"
+    oai_page_size: int = 250
+    museum_upload_max_bytes: int = 200 * 1024 * 1024
+    museum_dataset_publisher: str = "liberecky-kraj"
+    museum_unpacked_max_bytes: int = 1024 * 1024 * 1024
+    sparql_path: Path = Path("instance/sparql")
+    sparql_timeout: int = 10
+    sparql_row_cap: int = 10_000
 
     @property
     def secure_cookies(self) -> bool:
         if self.cookie_secure == "auto":
             return self.base_url.startswith("https://")
         return self.cookie_secure == "true"
+    wifi_token_seconds: int = 900
+    wifi_retention_days: int = 30
+    wifi_session_minutes: int = 1440
+    wifi_grant_origins: str = "https://*.network-auth.com"
+    wifi_opennds_level0: str = "refuse"
+    wifi_gateway_rate: int = 3000
+    wifi_client_rate: int = 20
+    # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
+    wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -243,6 +348,9 @@ class Settings:
                 raise ConfigurationError(setting.variable, str(exc)) from None
         values["oidc_providers"] = tuple(values["oidc_providers"] or ())
         values["oidc"] = _oidc_providers(environ, values["oidc_providers"])
+        values["wifi_secrets"] = {key[len(WIFI_SECRET_PREFIX):]: value
+                                  for key, value in environ.items()
+                                  if key.startswith(WIFI_SECRET_PREFIX) and value}
         return cls._resolve(values)
 
     @classmethod
@@ -259,6 +367,7 @@ class Settings:
             raise ConfigurationError(PREFIX + "DATABASE_URL",
                                      "must be a sqlite:// or postgresql:// URL")
         values["search_path"] = Path(values["search_path"] or instance / "search-index")
+        values["sparql_path"] = Path(values["sparql_path"] or instance / "sparql")
         if values["search_synonyms"] is not None:
             synonyms = Path(values["search_synonyms"])
             if not synonyms.is_file():
@@ -270,6 +379,7 @@ class Settings:
                                      "is required when PORTAL_SEARCH_BACKEND=meilisearch")
         values["translations_dir"] = Path(values["translations_dir"])
         values["upload_dir"] = Path(values["upload_dir"] or instance / "uploads")
+        values["dumps_path"] = Path(values["dumps_path"] or instance / "dumps")
         secret = values["secret_key"]
         if secret is None:
             if production:
@@ -278,6 +388,9 @@ class Settings:
             values["secret_key"] = secrets.token_hex(32)
         elif production and len(secret) < 32:
             raise ConfigurationError(PREFIX + "SECRET_KEY", "must be at least 32 characters")
+        if values["map_tiles"] and not values["map_attribution"]:
+            raise ConfigurationError(PREFIX + "MAP_ATTRIBUTION",
+                                     "is required when PORTAL_MAP_TILES is set")
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harvesters.http import HttpClient, HttpPolicy
+from harvesters.runner import HarvestSettings
 from portal.config import Settings
 
 
@@ -15,3 +16,10 @@ def http_policy(settings: Settings) -> HttpPolicy:
 
 def http_client(settings: Settings) -> HttpClient:
     return HttpClient(http_policy(settings))
+
+
+def harvest_settings(settings: Settings) -> HarvestSettings:
+    """The run knobs as configured by ``PORTAL_HARVEST_*``."""
+    return HarvestSettings(base_url=settings.base_url, grace_days=settings.harvest_grace_days,
+                           job_timeout=settings.harvest_job_timeout,
+                           full_every=settings.harvest_full_every)

@@ -9,6 +9,7 @@ server (aiosmtpd) and a real OpenID Connect provider (``tests.oidc_provider``).
 
 from __future__ import annotations
 
+import functools
 import re
 import socket
 from collections.abc import Iterator, Mapping
@@ -34,6 +35,12 @@ from tests.conftest import BASE_URL
 from tests.oidc_provider import OidcTestProvider
 
 PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def _hash(password: str) -> str:
+    """One real Argon2 hash per password for the whole run (hashing costs ~0.3 s)."""
+    return passwords.hash_password(password)
 
 
 def _engine(app_or_engine: Flask | Engine) -> Engine:
@@ -66,7 +73,7 @@ def make_user(app_or_engine: Flask | Engine, email: str = "user@example.test", *
         user = session.exec(select(User).where(User.email == email)).first()
         if user is None:
             user = User(email=email, display_name=display_name or email.split("@")[0],
-                        password_hash=passwords.hash_password(password), verified=verified,
+                        password_hash=_hash(password), verified=verified,
                         sysadmin=sysadmin)
             session.add(user)
             session.flush()

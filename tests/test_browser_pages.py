@@ -49,6 +49,7 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
         "wifi": "/wifi/",
         "wifi-location": first_link(get("/wifi/"), r"/wifi/[a-z0-9-]+"),
         "distribution": first_link(dataset_html, r"/datasets/[a-z0-9-]+/distributions/1"),
+        "map-search": "/map?bbox=14.9,50.6,15.2,50.9",
         "about": "/about",
         "accessibility": "/accessibility",
         "not-found": "/datasets/neexistuje",
@@ -56,7 +57,7 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
 
 
 PAGE_TYPES = ("home", "search", "datasets", "dataset", "distribution", "publisher", "theme",
-              "objects", "object", "institution", "wifi", "wifi-location", "about",
+              "objects", "object", "institution", "wifi", "wifi-location", "map-search", "about",
               "accessibility", "not-found")
 
 
@@ -122,3 +123,37 @@ def test_keyboard_alone_goes_from_search_to_dataset_to_distribution(browser_page
     page.wait_for_url(re.compile(re.escape(distribution) + "$"))
     assert page.locator("h1").inner_text()
     assert page.locator("pre.snippet-code").count() == 2
+
+
+def test_wifi_map_draws_a_marker_per_listed_location_without_tiles(browser_page: Any) -> None:
+    page = browser_page
+    page.goto("/wifi/?lang=en")
+    page.wait_for_selector("#map_wifi path.leaflet-interactive")
+    listed = page.locator("ul.locations li").count()
+    assert listed >= 6
+    assert page.locator("#map_wifi path.leaflet-interactive").count() == listed
+    assert page.locator("#map_wifi img.leaflet-tile").count() == 0
+
+
+def test_home_loads_its_map_only_when_scrolled_to(browser_page: Any) -> None:
+    page = browser_page
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto("/?lang=de")
+    page.wait_for_load_state("networkidle")
+    assert not any("leaflet.js" in url for url in loaded), "not loaded before it is needed"
+    page.locator("#map_wifi").scroll_into_view_if_needed()
+    page.wait_for_selector("#map_wifi path.leaflet-interactive")
+    assert any(url.endswith("/maps/wifi.js") for url in loaded)
+
+
+def test_dataset_page_prints_without_navigation(browser_page: Any,
+                                                page_urls: dict[str, str]) -> None:
+    page = browser_page
+    page.goto(page_urls["dataset"] + "?lang=en")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('header nav')).display") == \
+        "none"
+    assert page.locator("h1").is_visible() and page.locator(".distributions").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('footer')).display") == "none"

@@ -168,3 +168,15 @@ def test_object_lido_endpoint_and_institution_dump(demo_client: FlaskClient,
                                   "/institutions/liberecky-kraj/objects.edm.xml"])
 def test_unknown_objects_and_institutions_are_404(demo_client: FlaskClient, path: str) -> None:
     assert demo_client.get(path).status_code == 404
+
+
+def test_characters_xml_cannot_carry_are_dropped_not_exported(lido_schema: Any,
+                                                             edm_schema: Any) -> None:
+    from catalog.museum.lido_export import object_to_lido
+
+    obj = museum_object(title={"cs": "Kancionál\x0b s\x00 notami"}, maker="Jan\x1f Kozel")
+    assert violations(export(obj)) == []
+    assert edm_schema.validate(export(obj))
+    lido = object_to_lido(obj, MUSEUM, base_url=BASE_URL)
+    assert lido_schema.validate(lido)
+    assert "Kancionál s notami" in etree.tostring(lido, encoding="unicode")

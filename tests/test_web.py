@@ -289,7 +289,7 @@ def test_odd_numbers_and_nul_bytes_are_clean_errors(demo_client: FlaskClient, ur
 @pytest.mark.parametrize("url", ["/%5Cevil.example/x", "//evil.example/x", "/%5C%5Cevil.example"])
 def test_links_built_from_the_path_stay_on_this_site(demo_client: FlaskClient, url: str) -> None:
     html = demo_client.get(url).get_data(as_text=True)
-    alternates = re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', html)
+    alternates = re.findall(r'<link rel="alternate" hreflang="[^"]+" href="([^"]+)"', html)
     assert alternates and all(href.startswith(BASE_URL + "/") for href in alternates)
     hrefs = parse(html).links + [href.removeprefix(BASE_URL) for href in alternates]
     assert hrefs

@@ -58,6 +58,9 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
+NO_ACCOUNT = N_("no account uses this e-mail address")
+
+
 def _check_password(password: str) -> None:
     if len(password) < passwords.MIN_LENGTH:
         raise ValidationError("password",

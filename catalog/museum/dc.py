@@ -5,27 +5,24 @@ from __future__ import annotations
 from lxml import etree
 
 from catalog.models import Agent, CollectionObject
-from catalog.museum.edm import DC, DC_NS, edm_rights
-from catalog.museum.lido import XML_LANG
+from catalog.museum.edm import DC_NS, edm_rights
 from catalog.museum.lido_export import absolute
+from catalog.museum.xmlwriter import Node, declarations
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+DECLARATIONS = declarations({"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}) + (
+    f' xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}"')
 
 
-def _add(parent: etree._Element, name: str, text: str, lang: str | None = None) -> None:
-    element = etree.SubElement(parent, DC + name)
-    element.text = text
-    if lang:
-        element.set(XML_LANG, lang)
+def _add(parent: Node, name: str, text: str, lang: str | None = None) -> None:
+    parent.add("dc:" + name, text, {"xml:lang": lang} if lang else None)
 
 
-def object_to_dc(obj: CollectionObject, institution: Agent, *, base_url: str) -> etree._Element:
-    """One object as an ``oai_dc:dc`` element."""
-    root = etree.Element(f"{{{OAI_DC_NS}}}dc",
-                         nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
-    root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
+def dc_xml(obj: CollectionObject, institution: Agent, *, base_url: str) -> str:
+    """One object as the XML text of an ``oai_dc:dc`` element."""
+    root = Node("oai_dc:dc")
     for lang, text in obj.title.items():
         _add(root, "title", text, lang)
     if obj.maker:
@@ -51,4 +48,10 @@ def object_to_dc(obj: CollectionObject, institution: Agent, *, base_url: str) ->
     if obj.production_place:
         _add(root, "coverage", obj.production_place)
     _add(root, "rights", edm_rights(obj))
-    return root
+    return root.render(DECLARATIONS)
+
+
+def object_to_dc(obj: CollectionObject, institution: Agent, *, base_url: str) -> etree._Element:
+    """One object as an lxml ``oai_dc:dc`` element."""
+    element: etree._Element = etree.fromstring(dc_xml(obj, institution, base_url=base_url))
+    return element

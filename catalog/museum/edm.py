@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from catalog.models import Agent, CollectionObject
-from catalog.museum.lido import XML_LANG
 from catalog.museum.lido_export import EDM_TYPES, absolute, mime_type
 from catalog.museum.rights import NOT_EVALUATED
+from catalog.museum.xmlwriter import Node, declarations
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -22,13 +22,10 @@ OWL_NS = "http://www.w3.org/2002/07/owl#"
 EBUCORE_NS = "http://www.ebu.ch/metadata/ontologies/ebucore/ebucore#"
 NSMAP = {"rdf": RDF_NS, "dc": DC_NS, "dcterms": DCTERMS_NS, "edm": EDM_NS, "ore": ORE_NS,
          "owl": OWL_NS, "ebucore": EBUCORE_NS}
-RDF = "{" + RDF_NS + "}"
-DC = "{" + DC_NS + "}"
-DCTERMS = "{" + DCTERMS_NS + "}"
-EDM = "{" + EDM_NS + "}"
-ORE = "{" + ORE_NS + "}"
-OWL = "{" + OWL_NS + "}"
-EBUCORE = "{" + EBUCORE_NS + "}"
+DECLARATIONS = declarations(NSMAP)
+# qualified-name prefixes for the writer
+RDF, DC, DCTERMS, EDM, ORE, OWL, EBUCORE = ("rdf:", "dc:", "dcterms:", "edm:", "ore:", "owl:",
+                                            "ebucore:")
 
 # Object names (Czech museum practice) whose digital surrogate is a picture or a text; every
 # other object is a three-dimensional thing. An explicit IMAGE/TEXT/3D/SOUND/VIDEO in the
@@ -72,15 +69,12 @@ def edm_rights(obj: CollectionObject) -> str:
     return obj.rights or NOT_EVALUATED
 
 
-def _literal(parent: etree._Element, tag: str, text: str, lang: str | None = None) -> None:
-    element = etree.SubElement(parent, tag)
-    element.text = text
-    if lang:
-        element.set(XML_LANG, lang)
+def _literal(parent: Node, tag: str, text: str, lang: str | None = None) -> None:
+    parent.add(tag, text, {"xml:lang": lang} if lang else None)
 
 
-def _resource(parent: etree._Element, tag: str, uri: str) -> None:
-    etree.SubElement(parent, tag).set(RDF + "resource", uri)
+def _resource(parent: Node, tag: str, uri: str) -> None:
+    parent.add(tag, None, {"rdf:resource": uri})
 
 
 def _number(value: float) -> str:
@@ -97,11 +91,11 @@ def _created(obj: CollectionObject) -> str | None:
     return f"{obj.earliest_year}/{obj.latest_year}"
 
 
-def add_edm(root: etree._Element, obj: CollectionObject, institution: Agent, *, base_url: str,
-            provider: str) -> None:
-    """Append the ProvidedCHO, WebResources and Aggregation of ``obj`` to an ``rdf:RDF``."""
-    cho = etree.SubElement(root, EDM + "ProvidedCHO")
-    cho.set(RDF + "about", obj.iri)
+def edm_nodes(obj: CollectionObject, institution: Agent, *, base_url: str, provider: str
+              ) -> list[Node]:
+    """The ProvidedCHO, WebResources and Aggregation of ``obj`` (children of an ``rdf:RDF``)."""
+    cho = Node("edm:ProvidedCHO", attributes={"rdf:about": obj.iri})
+    nodes = [cho]
     if obj.maker:
         for maker in obj.maker.split("; "):
             _literal(cho, DC + "creator", maker)
@@ -135,15 +129,15 @@ def add_edm(root: etree._Element, obj: CollectionObject, institution: Agent, *, 
         _literal(cho, DCTERMS + "provenance", obj.acquisition, "cs")
     if obj.production_place:
         _literal(cho, DCTERMS + "spatial", obj.production_place)
-    etree.SubElement(cho, EDM + "type").text = content_type
+    cho.add("edm:type", content_type)
     for link in (obj.esbirky_url, obj.europeana_url):
         if link:
             _resource(cho, OWL + "sameAs", link)
 
     images = [(absolute(base_url, image["url"]), image) for image in obj.images]
     for url, image in images:
-        resource = etree.SubElement(root, EDM + "WebResource")
-        resource.set(RDF + "about", url)
+        resource = Node("edm:WebResource", attributes={"rdf:about": url})
+        nodes.append(resource)
         for lang, caption in (image.get("caption") or {}).items():
             _literal(resource, DC + "description", caption, lang)
         if image.get("rights"):
@@ -152,8 +146,8 @@ def add_edm(root: etree._Element, obj: CollectionObject, institution: Agent, *, 
         if mime:
             _literal(resource, EBUCORE + "hasMimeType", mime)
 
-    aggregation = etree.SubElement(root, ORE + "Aggregation")
-    aggregation.set(RDF + "about", f"{obj.iri}#aggregation")
+    aggregation = Node("ore:Aggregation", attributes={"rdf:about": f"{obj.iri}#aggregation"})
+    nodes.append(aggregation)
     _resource(aggregation, EDM + "aggregatedCHO", obj.iri)
     _literal(aggregation, EDM + "dataProvider", institution.name.get("cs")
              or next(iter(institution.name.values()), institution.slug))
@@ -165,17 +159,21 @@ def add_edm(root: etree._Element, obj: CollectionObject, institution: Agent, *, 
         _resource(aggregation, EDM + "object", images[0][0])
     _literal(aggregation, EDM + "provider", provider)
     _resource(aggregation, EDM + "rights", edm_rights(obj))
+    return nodes
 
 
-def new_rdf() -> etree._Element:
-    return etree.Element(RDF + "RDF", nsmap=NSMAP)
+def edm_xml(obj: CollectionObject, institution: Agent, *, base_url: str, provider: str) -> str:
+    """One object as the XML text of an ``rdf:RDF`` element of EDM."""
+    root = Node("rdf:RDF")
+    root.children = edm_nodes(obj, institution, base_url=base_url, provider=provider)
+    return root.render(DECLARATIONS)
 
 
 def object_to_edm(obj: CollectionObject, institution: Agent, *, base_url: str,
                   provider: str) -> etree._Element:
-    """One object as an ``rdf:RDF`` document of EDM."""
-    root = new_rdf()
-    add_edm(root, obj, institution, base_url=base_url, provider=provider)
+    """One object as an lxml ``rdf:RDF`` element of EDM."""
+    root: etree._Element = etree.fromstring(edm_xml(obj, institution, base_url=base_url,
+                                                    provider=provider))
     return root
 
 
@@ -187,11 +185,8 @@ def to_bytes(root: etree._Element) -> bytes:
 def iter_dump(records: Iterable[tuple[CollectionObject, Agent]], *, base_url: str,
               provider: str) -> Iterator[bytes]:
     """One ``rdf:RDF`` document holding every record, in chunks: memory stays flat."""
-    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NSMAP.items())
-    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF {declarations}>\n'.encode()
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF {DECLARATIONS}>\n'.encode()
     for obj, institution in records:
-        root = new_rdf()
-        add_edm(root, obj, institution, base_url=base_url, provider=provider)
-        for child in root:
-            yield etree.tostring(child, encoding="UTF-8") + b"\n"
+        nodes = edm_nodes(obj, institution, base_url=base_url, provider=provider)
+        yield "".join(node.render() for node in nodes).encode() + b"\n"
     yield b"</rdf:RDF>\n"

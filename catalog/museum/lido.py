@@ -21,6 +21,7 @@ the harvest source's), the state and what to do with invalid records.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,10 +77,19 @@ ORDER: dict[str, tuple[str, ...]] = {
     "resourceRepresentation": ("linkResource", "resourceMeasurementsSet"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "lido": ("lidoRecID", "descriptiveMetadata", "administrativeMetadata"),
+    "lido": ("descriptiveMetadata", "administrativeMetadata"),  # lidoRecID: checked first
     "recordWrap": ("recordID", "recordType", "recordSource"),
     "measurementsSet": ("measurementType", "measurementUnit", "measurementValue"),
 }
+
+
+_CONTAINERS = tuple(L + name for name in ORDER)
+
+
+@functools.lru_cache(maxsize=256)
+def _clark(path: str) -> str:
+    """``l:a/l:b`` → ``{lido}a/{lido}b``."""
+    return path.replace("l:", L)
 
 
 class LidoFileError(ValueError):
@@ -166,7 +176,7 @@ class _Reader:
 
     def all(self, path: str, start: etree._Element | None = None) -> list[etree._Element]:
         base = self.lido if start is None else start
-        found: list[etree._Element] = base.findall(path.replace("l:", L))
+        found: list[etree._Element] = base.findall(_clark(path))
         return found
 
     def first(self, path: str, start: etree._Element | None = None) -> etree._Element | None:
@@ -174,28 +184,28 @@ class _Reader:
         return found[0] if found else None
 
     def check_structure(self) -> None:
-        for element in self.lido.iter():
-            if not isinstance(element.tag, str):
-                continue
-            name = _local(element)
-            if not element.tag.startswith(L):
-                parent = element.getparent()
-                if parent is not None and _local(parent) in ORDER:
-                    self.error(_local(parent), f"element {element.tag} is not in the LIDO "
-                                               f"namespace {LIDO_NS}")
-                continue
-            order = ORDER.get(name)
-            if order is None:
-                continue
-            children = [_local(child) for child in element if isinstance(child.tag, str)]
-            last = -1
-            for child in children:
-                if child not in order:
+        """Schema order, required children and foreign elements of the containers that
+        matter (iterating only those keeps this cheap on large records)."""
+        for element in self.lido.iter(*_CONTAINERS):
+            name = element.tag[len(L):]
+            order = ORDER[name]
+            children = []
+            for child in element:
+                tag = child.tag
+                if not isinstance(tag, str):
                     continue
-                position = order.index(child)
+                if not tag.startswith(L):
+                    self.error(name, f"element {tag} is not in the LIDO namespace {LIDO_NS}")
+                    continue
+                children.append(tag[len(L):])
+            last = -1
+            for child_name in children:
+                position = order.index(child_name) if child_name in order else -1
+                if position < 0:
+                    continue
                 if position < last:
-                    self.error(name, f"{child} is out of schema order: it must come before "
-                                     f"{order[last]}")
+                    self.error(name, f"{child_name} is out of schema order: it must come "
+                                     f"before {order[last]}")
                     break
                 last = position
             for required in REQUIRED.get(name, ()):

@@ -11,12 +11,13 @@ from lxml import etree
 
 from catalog import vocabularies as voc
 from catalog.models import Agent, CollectionObject
-from catalog.museum.lido import LIDO_NS, TERMS, XML_LANG
+from catalog.museum.lido import LIDO_NS, TERMS
+from catalog.museum.xmlwriter import Node, declarations
 
-L = "{" + LIDO_NS + "}"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{LIDO_NS} http://www.lido-schema.org/schema/v1.1/lido-v1.1.xsd"
-NSMAP = {"lido": LIDO_NS, "xsi": XSI}
+DECLARATIONS = declarations({"lido": LIDO_NS, "xsi": XSI})
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 EDM_TYPES = ("IMAGE", "TEXT", "3D", "SOUND", "VIDEO")
 
 URI = TERMS + "lido00099"
@@ -36,18 +37,15 @@ MIME_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
               ".tif": "image/tiff", ".tiff": "image/tiff"}
 
 
-def _sub(parent: etree._Element, name: str, text: str | None = None,
-         **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, L + name)
-    for key, value in attributes.items():
-        element.set(XML_LANG if key == "lang" else L + key, value)
-    if text is not None:
-        element.text = text
-    return element
+def _sub(parent: Node, name: str, text: str | None = None, **attributes: str) -> Node:
+    """A ``lido:`` child; ``lang`` is ``xml:lang``, any other keyword a ``lido:`` attribute."""
+    return parent.add("lido:" + name, text, {
+        ("xml:lang" if key == "lang" else "lido:" + key): value
+        for key, value in attributes.items()} or None)
 
 
-def _concept(parent: etree._Element, name: str, term: str, *, concept_id: str | None = None,
-             lang: str | None = None, **attributes: str) -> etree._Element:
+def _concept(parent: Node, name: str, term: str, *, concept_id: str | None = None,
+             lang: str | None = None, **attributes: str) -> Node:
     element = _sub(parent, name, **attributes)
     if concept_id:
         _sub(element, "conceptID", concept_id, type=URI)
@@ -58,7 +56,7 @@ def _concept(parent: etree._Element, name: str, term: str, *, concept_id: str | 
     return element
 
 
-def _legal_body(parent: etree._Element, name: str, institution: Agent) -> None:
+def _legal_body(parent: Node, name: str, institution: Agent) -> None:
     body = _sub(parent, name)
     _sub(body, "legalBodyID", institution.iri, type=URI)
     names = _sub(body, "legalBodyName")
@@ -83,10 +81,10 @@ def _number(value: Any) -> str:
     return str(int(number)) if number.is_integer() else str(number)
 
 
-def object_to_lido(obj: CollectionObject, institution: Agent, *, base_url: str
-                   ) -> etree._Element:
-    """One register record as a ``lido:lido`` element (LIDO 1.1, schema order)."""
-    lido = etree.Element(L + "lido", nsmap=NSMAP)
+def lido_xml(obj: CollectionObject, institution: Agent, *, base_url: str,
+             schema_location: bool = False) -> str:
+    """One register record as a ``lido:lido`` element's XML text (LIDO 1.1, schema order)."""
+    lido = Node("lido:lido")
     _sub(lido, "lidoRecID", obj.iri, type=URI, source=institution.name.get("cs", ""))
     _sub(lido, "objectPublishedID", obj.iri, type=URI)
     for link in (obj.esbirky_url, obj.europeana_url):
@@ -95,10 +93,19 @@ def object_to_lido(obj: CollectionObject, institution: Agent, *, base_url: str
     _concept(lido, "category", "Human-Made Object", concept_id=HUMAN_MADE_OBJECT, lang="en")
     _descriptive(lido, obj, institution)
     _administrative(lido, obj, institution, base_url)
-    return lido
+    namespaces = DECLARATIONS + (f' xsi:schemaLocation="{SCHEMA_LOCATION}"'
+                                 if schema_location else "")
+    return lido.render(namespaces)
 
 
-def _descriptive(lido: etree._Element, obj: CollectionObject, institution: Agent) -> None:
+def object_to_lido(obj: CollectionObject, institution: Agent, *, base_url: str
+                   ) -> etree._Element:
+    """One register record as an lxml ``lido:lido`` element."""
+    element: etree._Element = etree.fromstring(lido_xml(obj, institution, base_url=base_url))
+    return element
+
+
+def _descriptive(lido: Node, obj: CollectionObject, institution: Agent) -> None:
     block = _sub(lido, "descriptiveMetadata", lang="cs")
     classification_wrap = _sub(block, "objectClassificationWrap")
     _concept(_sub(classification_wrap, "objectWorkTypeWrap"), "objectWorkType", obj.object_type,
@@ -143,9 +150,7 @@ def _descriptive(lido: etree._Element, obj: CollectionObject, institution: Agent
 
     events = _events(obj)
     if events:
-        wrap = _sub(block, "eventWrap")
-        for event in events:
-            wrap.append(event)
+        _sub(block, "eventWrap").children.extend(events)
     if obj.subjects:
         subjects = _sub(_sub(block, "objectRelationWrap"), "subjectWrap")
         for subject in obj.subjects:
@@ -153,11 +158,11 @@ def _descriptive(lido: etree._Element, obj: CollectionObject, institution: Agent
                      lang="cs")
 
 
-def _events(obj: CollectionObject) -> list[etree._Element]:
-    events: list[etree._Element] = []
+def _events(obj: CollectionObject) -> list[Node]:
+    events: list[Node] = []
     if obj.maker or obj.production_date or obj.earliest_year is not None \
             or obj.production_place or obj.materials or obj.techniques:
-        event_set = etree.Element(L + "eventSet")
+        event_set = Node("lido:eventSet")
         event = _sub(event_set, "event")
         event_type = _sub(event, "eventType")
         _sub(event_type, "conceptID", PRODUCTION, type=URI)
@@ -190,7 +195,7 @@ def _events(obj: CollectionObject) -> list[etree._Element]:
                 _concept(materials, "termMaterialsTech", technique, lang="cs", type=TECHNIQUE)
         events.append(event_set)
     if obj.acquisition:
-        event_set = etree.Element(L + "eventSet")
+        event_set = Node("lido:eventSet")
         event = _sub(event_set, "event")
         event_type = _sub(event, "eventType")
         _sub(event_type, "term", "nabytí", lang="cs")
@@ -201,7 +206,7 @@ def _events(obj: CollectionObject) -> list[etree._Element]:
     return events
 
 
-def _rights(parent: etree._Element, name: str, iri: str) -> None:
+def _rights(parent: Node, name: str, iri: str) -> None:
     rights = _sub(parent, name)
     term = voc.by_iri(voc.RIGHTS, iri)
     rights_type = _sub(rights, "rightsType")
@@ -209,7 +214,7 @@ def _rights(parent: etree._Element, name: str, iri: str) -> None:
     _sub(rights_type, "term", term.label if term else iri)
 
 
-def _administrative(lido: etree._Element, obj: CollectionObject, institution: Agent,
+def _administrative(lido: Node, obj: CollectionObject, institution: Agent,
                     base_url: str) -> None:
     block = _sub(lido, "administrativeMetadata", lang="cs")
     record = _sub(block, "recordWrap")
@@ -246,6 +251,12 @@ def to_bytes(element: etree._Element) -> bytes:
     return data
 
 
+def record_document(obj: CollectionObject, institution: Agent, *, base_url: str) -> bytes:
+    """One record as a standalone XML document (with its schema location)."""
+    return (XML_DECLARATION + lido_xml(obj, institution, base_url=base_url,
+                                       schema_location=True)).encode()
+
+
 def iter_dump(records: Iterable[tuple[CollectionObject, Agent]], *, base_url: str
               ) -> Iterator[bytes]:
     """A ``lidoWrap`` document in chunks, one record at a time: memory stays flat."""
@@ -253,6 +264,5 @@ def iter_dump(records: Iterable[tuple[CollectionObject, Agent]], *, base_url: st
            b'<lido:lidoWrap xmlns:lido="' + LIDO_NS.encode() + b'" xmlns:xsi="' + XSI.encode()
            + b'" xsi:schemaLocation="' + SCHEMA_LOCATION.encode() + b'">\n')
     for obj, institution in records:
-        yield etree.tostring(object_to_lido(obj, institution, base_url=base_url),
-                             encoding="UTF-8") + b"\n"
+        yield lido_xml(obj, institution, base_url=base_url).encode() + b"\n"
     yield b"</lido:lidoWrap>\n"

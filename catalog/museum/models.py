@@ -15,6 +15,7 @@ from catalog.models import timestamp_field
 
 class ImportStatus(enum.StrEnum):
     RECEIVED = "received"  # stored, not yet read
+    PROCESSING = "processing"  # being read; the counts grow batch by batch
     VALIDATED = "validated"  # read; the report is ready for review
     FAILED = "failed"  # the file as a whole could not be read
     PUBLISHED = "published"  # the curator imported its (valid) records
@@ -50,7 +51,9 @@ class MuseumImportRecord(SQLModel, table=True):
     import_id: int = Field(foreign_key="museum_import.id", index=True)
     number: int
     source_key: str | None = Field(default=None, max_length=500)
-    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # SQL NULL (not JSON null) for an invalid record, so queries can tell the valid ones
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(
+        JSON(none_as_null=True), nullable=True))
     errors: list[dict[str, Any]] = Field(default_factory=list,
                                          sa_column=Column(JSON, nullable=False))
     warnings: list[dict[str, Any]] = Field(default_factory=list,

@@ -9,14 +9,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from catalog import vocabularies as voc
-from catalog.rdf.namespaces import ADMS, DCATAP, GSP, IANA_MEDIA_TYPES, LOCN, VCARD
+from catalog.rdf.namespaces import IANA_MEDIA_TYPES
+from catalog.rdf.namespaces import T_ADMS as ADMS
+from catalog.rdf.namespaces import T_DCAT as DCAT
+from catalog.rdf.namespaces import T_DCATAP as DCATAP
+from catalog.rdf.namespaces import T_DCT as DCTERMS
+from catalog.rdf.namespaces import T_FOAF as FOAF
+from catalog.rdf.namespaces import T_GSP as GSP
+from catalog.rdf.namespaces import T_LOCN as LOCN
+from catalog.rdf.namespaces import T_OWL as OWL
+from catalog.rdf.namespaces import T_RDF as RDF
+from catalog.rdf.namespaces import T_SKOS as SKOS
+from catalog.rdf.namespaces import T_VCARD as VCARD
+from catalog.rdf.namespaces import T_XSD as XSD
 from catalog.rdf.records import AgentRecord, CatalogRecord, DatasetRecord, DistributionRecord
 from catalog.schemas import LANGUAGES, ContactInput
 
@@ -28,12 +40,25 @@ EU_LANGUAGE = voc.EU_AUTHORITY + "language/"
 
 # --- serialize -----------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
+def lang_literal(text: str, lang: str) -> Literal:
+    """Keywords, names and short titles repeat across datasets: build each literal once."""
+    return Literal(text, lang=lang)
+
+
+@lru_cache(maxsize=8192)
+def date_literal(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
 def lang_literals(subject: Node, predicate: URIRef, texts: dict[str, str]) -> Iterator[Triple]:
     for lang, text in texts.items():
-        yield subject, predicate, Literal(text, lang=lang)
+        yield subject, predicate, lang_literal(text, lang)
 
 
+@lru_cache(maxsize=4096)
 def _iri(value: str) -> URIRef:
+    """IRIs repeat (vocabularies, publishers, predicates' objects): build each once."""
     return URIRef(value)
 
 
@@ -45,6 +70,11 @@ def bbox_wkt(bbox: list[float]) -> str:
     west, south, east, north = bbox
     return (f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, "
             f"{west} {south}))")
+
+
+def centroid_wkt(bbox: list[float]) -> str:
+    west, south, east, north = bbox
+    return f"POINT({round((west + east) / 2, 6)} {round((south + north) / 2, 6)})"
 
 
 def agent_triples(agent: AgentRecord) -> Iterator[Triple]:
@@ -67,16 +97,16 @@ def contact_triples(subject: Node, contact: ContactInput) -> Iterator[Triple]:
     yield subject, DCAT.contactPoint, node
     yield node, RDF.type, VCARD.Organization
     if contact.name:
-        yield node, VCARD.fn, Literal(contact.name, lang="cs")
+        yield node, VCARD.fn, lang_literal(contact.name, "cs")
     if contact.email:
         yield node, VCARD.hasEmail, _mailto(contact.email)
     if contact.url:
         yield node, VCARD.hasURL, _iri(contact.url)
 
 
-def dataset_triples(record: DatasetRecord) -> list[Triple]:
+def dataset_triples(record: DatasetRecord, *, publisher: bool = True) -> list[Triple]:
     """Every DCAT-AP 3.0.1 triple of the dataset, its distributions, their data services and
-    its publisher."""
+    (unless ``publisher`` is off: a dump describes each publisher once) its publisher."""
     ds = record.dataset
     node = _iri(record.iri)
     out: list[Triple] = [(node, RDF.type, DCAT.Dataset)]
@@ -85,9 +115,10 @@ def dataset_triples(record: DatasetRecord) -> list[Triple]:
     out.extend(lang_literals(node, DCTERMS.description, ds.description))
     for lang, words in ds.keywords.items():
         for word in words:
-            add((node, DCAT.keyword, Literal(word, lang=lang)))
+            add((node, DCAT.keyword, lang_literal(word, lang)))
     add((node, DCTERMS.publisher, _iri(record.publisher.iri)))
-    out.extend(agent_triples(record.publisher))
+    if publisher:
+        out.extend(agent_triples(record.publisher))
     for theme in [*ds.themes, *ds.concepts]:
         add((node, DCAT.theme, _iri(theme)))
     for place in ds.spatial:
@@ -97,14 +128,15 @@ def dataset_triples(record: DatasetRecord) -> list[Triple]:
         add((node, DCTERMS.spatial, location))
         add((location, RDF.type, DCTERMS.Location))
         add((location, DCAT.bbox, Literal(bbox_wkt(ds.bbox), datatype=GSP.wktLiteral)))
+        add((location, DCAT.centroid, Literal(centroid_wkt(ds.bbox), datatype=GSP.wktLiteral)))
     if ds.temporal and (ds.temporal.start or ds.temporal.end):
         period = BNode()
         add((node, DCTERMS.temporal, period))
         add((period, RDF.type, DCTERMS.PeriodOfTime))
         if ds.temporal.start:
-            add((period, DCAT.startDate, Literal(ds.temporal.start, datatype=XSD.date)))
+            add((period, DCAT.startDate, date_literal(ds.temporal.start)))
         if ds.temporal.end:
-            add((period, DCAT.endDate, Literal(ds.temporal.end, datatype=XSD.date)))
+            add((period, DCAT.endDate, date_literal(ds.temporal.end)))
     if ds.frequency:
         add((node, DCTERMS.accrualPeriodicity, _iri(ds.frequency)))
     if ds.landing_page:
@@ -114,9 +146,9 @@ def dataset_triples(record: DatasetRecord) -> list[Triple]:
     if ds.contact:
         out.extend(contact_triples(node, ds.contact))
     if ds.issued:
-        add((node, DCTERMS.issued, Literal(ds.issued, datatype=XSD.date)))
+        add((node, DCTERMS.issued, date_literal(ds.issued)))
     if ds.modified:
-        add((node, DCTERMS.modified, Literal(ds.modified, datatype=XSD.date)))
+        add((node, DCTERMS.modified, date_literal(ds.modified)))
     for identifier in ds.identifiers:
         ident = BNode()
         add((node, ADMS.identifier, ident))
@@ -154,9 +186,9 @@ def distribution_triples(record: DatasetRecord, dist: DistributionRecord) -> Ite
     if item.license:
         yield node, DCTERMS.license, _iri(item.license)
     if item.issued:
-        yield node, DCTERMS.issued, Literal(item.issued, datatype=XSD.date)
+        yield node, DCTERMS.issued, date_literal(item.issued)
     if item.modified:
-        yield node, DCTERMS.modified, Literal(item.modified, datatype=XSD.date)
+        yield node, DCTERMS.modified, date_literal(item.modified)
     if record.dataset.hvd_categories:
         for law in record.dataset.applicable_legislation:
             yield node, DCATAP.applicableLegislation, _iri(law)
@@ -182,6 +214,9 @@ def service_triples(record: DatasetRecord, iri: str, service: Any) -> Iterator[T
     yield node, DCTERMS.publisher, _iri(record.publisher.iri)
     for theme in ds.themes:
         yield node, DCAT.theme, _iri(theme)
+    for lang, words in ds.keywords.items():
+        for word in words:
+            yield node, DCAT.keyword, lang_literal(word, lang)
     if ds.contact:
         yield from contact_triples(node, ds.contact)
     if ds.hvd_categories:
@@ -207,8 +242,12 @@ def catalog_triples(catalog: CatalogRecord, dataset_iris: Iterable[str] = ()) ->
         out.append((node, DCTERMS.language, _iri(EU_LANGUAGE + code)))
     out.append((node, DCTERMS.spatial, _iri(voc.LIBEREC_REGION_IRI)))
     out.append((node, DCAT.themeTaxonomy, _iri(voc.THEME_BASE.rstrip("/"))))
+    # The catalog's own metadata is open to all, as the national catalog republishes it.
+    out.append((node, DCTERMS.license, _iri(voc.LICENCE_BASE + "CC0")))
+    if catalog.issued:
+        out.append((node, DCTERMS.issued, date_literal(catalog.issued)))
     if catalog.modified:
-        out.append((node, DCTERMS.modified, Literal(catalog.modified, datatype=XSD.date)))
+        out.append((node, DCTERMS.modified, date_literal(catalog.modified)))
     out.extend((node, DCAT.dataset, _iri(iri)) for iri in dataset_iris)
     return out
 

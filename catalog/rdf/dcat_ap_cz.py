@@ -19,7 +19,7 @@ from rdflib.term import Node
 from catalog import vocabularies as voc
 from catalog.rdf import dcat_ap_3
 from catalog.rdf.contexts import CONTEXT_2024, with_local_context
-from catalog.rdf.dcat_ap_3 import Triple, bbox_wkt
+from catalog.rdf.dcat_ap_3 import Triple, bbox_wkt, centroid_wkt
 from catalog.rdf.namespaces import IANA_MEDIA_TYPES, PU, new_graph
 from catalog.rdf.records import CatalogRecord, DatasetRecord, DistributionRecord
 from catalog.schemas import ContactInput, DistributionInput
@@ -53,9 +53,9 @@ def terms_triples(dist_iri: str, item: DistributionInput) -> Iterator[Triple]:
     yield terms, PU_PERSONAL_DATA, URIRef(item.personal_data)
 
 
-def dataset_triples(record: DatasetRecord) -> list[Triple]:
+def dataset_triples(record: DatasetRecord, *, publisher: bool = True) -> list[Triple]:
     """DCAT-AP 3.0.1 plus the Czech terms of use: what the portal publishes as RDF."""
-    out = dcat_ap_3.dataset_triples(record)
+    out = dcat_ap_3.dataset_triples(record, publisher=publisher)
     for dist in record.distributions:
         out.extend(terms_triples(dist.iri, dist.distribution))
     return out
@@ -149,6 +149,9 @@ def _distribution(record: DatasetRecord, dist: DistributionRecord) -> dict[str, 
         node["dcterms:publisher"] = {"@id": record.publisher.iri}
         if ds.themes:
             node["téma"] = list(ds.themes)
+        if any(ds.keywords.values()):
+            node["klíčové_slovo"] = {lang: list(words) for lang, words in ds.keywords.items()
+                                     if words}
         if ds.contact:
             node["kontaktní_bod"] = _contact(ds.contact)
         if service.license:
@@ -180,7 +183,9 @@ def dataset_to_lkod(record: DatasetRecord) -> dict[str, Any]:
     doc["prvek_rúian"] = list(ds.spatial)
     if ds.bbox:
         doc["dcterms:spatial"] = {"typ": "dcterms:Location",
-                                  "dcat:bbox": {"@value": bbox_wkt(ds.bbox), "@type": WKT}}
+                                  "dcat:bbox": {"@value": bbox_wkt(ds.bbox), "@type": WKT},
+                                  "dcat:centroid": {"@value": centroid_wkt(ds.bbox),
+                                                    "@type": WKT}}
     if ds.temporal and (ds.temporal.start or ds.temporal.end):
         period: dict[str, Any] = {"typ": "Časový interval"}
         if ds.temporal.start:

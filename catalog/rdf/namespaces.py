@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from typing import Any
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -43,3 +45,29 @@ def new_graph() -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
+
+
+class Terms:
+    """A namespace whose terms are built once and then read as plain attributes: rdflib's
+    ``Namespace.__getattr__`` builds a new URIRef on every access, which dominates a bulk
+    export's profile."""
+
+    def __init__(self, base: Any) -> None:  # a namespace IRI, Namespace or DefinedNamespace
+        self._base = str(base)
+
+    def __getattr__(self, name: str) -> URIRef:  # only called when the attribute is missing
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(self._base + name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        found: Any = getattr(self, name)
+        return found
+
+
+T_ADMS, T_DCAT, T_DCATAP, T_DCT = Terms(ADMS), Terms(DCAT), Terms(DCATAP), Terms(DCTERMS)
+T_FOAF, T_GSP, T_LOCN, T_OWL = Terms(FOAF), Terms(GSP), Terms(LOCN), Terms(OWL)
+T_PU, T_RDF, T_SKOS, T_VCARD = Terms(PU), Terms(RDF), Terms(SKOS), Terms(VCARD)
+T_XSD = Terms(XSD)

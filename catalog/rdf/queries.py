@@ -60,12 +60,14 @@ def catalog_record(session: Session, base_url: str) -> CatalogRecord:
 
         agent = AgentRecord(iri + "#publisher", iri + "#publisher",
                             AgentInput(slug="catalog", name=title))
-    modified = session.exec(select(func.max(Dataset.updated_at)).where(_published())).one()
+    issued, modified = session.exec(select(func.min(Dataset.created_at),
+                                           func.max(Dataset.updated_at)).where(_published())).one()
     return CatalogRecord(
         iri=iri, title=title,
         description=(catalog.description if catalog and catalog.description
                      else DEFAULT_DESCRIPTION),
         publisher=agent, homepage=(catalog.homepage if catalog else None) or base_url,
+        issued=issued.date() if isinstance(issued, datetime) else None,
         modified=modified.date() if isinstance(modified, datetime) else None)
 
 

@@ -40,6 +40,7 @@ class CatalogRecord:
     description: dict[str, str]
     publisher: AgentRecord
     homepage: str | None = None
+    issued: date | None = None
     modified: date | None = None
 
 
@@ -72,14 +73,15 @@ def agent_record(agent: Agent) -> AgentRecord:
 
 
 def service_input(service: DataService) -> DataServiceInput:
-    return DataServiceInput(title=service.title, description=service.description,
-                            endpoint_url=service.endpoint_url,
-                            endpoint_description=service.endpoint_description,
-                            license=service.license)
+    # Stored rows were validated on the way in: construct without validating again (exports).
+    return DataServiceInput.model_construct(
+        title=service.title, description=service.description,
+        endpoint_url=service.endpoint_url, endpoint_description=service.endpoint_description,
+        license=service.license)
 
 
 def distribution_input(row: Distribution, service: DataService | None) -> DistributionInput:
-    return DistributionInput(
+    return DistributionInput.model_construct(
         title=row.title, description=row.description, access_url=row.access_url,
         download_url=row.download_url, format=row.format, media_type=row.media_type,
         byte_size=row.byte_size, license=row.license, terms_author_work=row.terms_author_work,
@@ -93,16 +95,19 @@ def distribution_input(row: Distribution, service: DataService | None) -> Distri
 def dataset_input(dataset: Dataset, publisher_slug: str, contact: ContactPoint | None,
                   distributions: list[DistributionInput]) -> DatasetInput:
     """The input model that would write ``dataset`` as it is stored (the inverse of the
-    services' writes): what the profiles publish and what parsing must give back."""
+    services' writes): what the profiles publish and what parsing must give back. Built
+    without re-validation: the row was validated when it was written."""
     corners = [dataset.bbox_west, dataset.bbox_south, dataset.bbox_east, dataset.bbox_north]
     bbox = [c for c in corners if c is not None] if dataset.bbox_west is not None else None
     temporal = None
     if dataset.temporal_start or dataset.temporal_end:
-        temporal = TemporalInput(start=dataset.temporal_start, end=dataset.temporal_end)
+        temporal = TemporalInput.model_construct(start=dataset.temporal_start,
+                                                 end=dataset.temporal_end)
     contact_in = None
     if contact is not None:
-        contact_in = ContactInput(name=contact.name, email=contact.email, url=contact.url)
-    return DatasetInput(
+        contact_in = ContactInput.model_construct(name=contact.name, email=contact.email,
+                                                  url=contact.url)
+    return DatasetInput.model_construct(
         slug=dataset.slug, title=dataset.title, description=dataset.description,
         keywords=dataset.keywords, publisher=publisher_slug, themes=dataset.themes,
         concepts=dataset.concepts, identifiers=dataset.identifiers,

@@ -29,6 +29,7 @@ FORMATS = ("nt", "ttl", "jsonld", "rdf")
 MEDIA_TYPES = {"nt": "application/n-triples", "ttl": "text/turtle",
                "jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
 RDF_TYPE = str(RDF.type)
+DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#dataset")
 _LOCAL_NAME = re.compile(r"^[^\W\d][\w-]*$")
 _IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(str(item[1])))
@@ -82,7 +83,19 @@ class Writer:
 
 
 class NTriplesWriter(Writer):
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self._encoded: dict[Node, str] = {}
+
     def term(self, node: Node) -> str:
+        if type(node) is URIRef:
+            # Predicates and vocabulary IRIs repeat in every dataset: encode each once.
+            encoded = self._encoded.get(node)
+            if encoded is None:
+                if len(self._encoded) > 10_000:  # bounded: memory stays flat
+                    self._encoded.clear()
+                encoded = self._encoded[node] = self.encode_iri(node)
+            return encoded
         if isinstance(node, URIRef):
             return _iri(str(node))
         if isinstance(node, BNode):
@@ -95,9 +108,12 @@ class NTriplesWriter(Writer):
             return f"{text}^^{_iri(str(node.datatype))}"
         return text
 
+    def encode_iri(self, node: URIRef) -> str:
+        return _iri(str(node))
+
     def triples(self, triples: Iterable[Triple]) -> None:
         term = self.term
-        self.out.write("".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples))
+        self.out.write("".join([f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples]))
         self.labels.forget()
 
 
@@ -107,17 +123,21 @@ class TurtleWriter(NTriplesWriter):
     def start(self) -> None:
         self.out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n")
 
+    def encode_iri(self, node: URIRef) -> str:
+        value = str(node)
+        if value == RDF_TYPE:
+            return "a"
+        for prefix, namespace in _PREFIX_ORDER:
+            if value.startswith(namespace):
+                local = value[len(namespace):]
+                if _LOCAL_NAME.match(local) and not local.endswith("."):
+                    return f"{prefix}:{local}"
+                break
+        return _iri(value)
+
     def term(self, node: Node) -> str:
-        if isinstance(node, URIRef):
-            value = str(node)
-            if value == RDF_TYPE:
-                return "a"
-            for prefix, namespace in _PREFIX_ORDER:
-                if value.startswith(namespace):
-                    local = value[len(namespace):]
-                    if _LOCAL_NAME.match(local) and not local.endswith("."):
-                        return f"{prefix}:{local}"
-                    break
+        if type(node) is Literal and node.datatype and not node.language:
+            return f'"{_escape_literal(str(node))}"^^{self.term(node.datatype)}'
         return super().term(node)
 
     def triples(self, triples: Iterable[Triple]) -> None:
@@ -246,18 +266,21 @@ def writer(out: TextIO, fmt: str) -> Writer:
 
 def write_catalog(out: TextIO, records: Iterable[DatasetRecord], fmt: str, *,
                   catalog: CatalogRecord | None = None,
-                  dataset_triples: Callable[[DatasetRecord], list[Triple]] = (
-                      dcat_ap_cz.dataset_triples),
+                  dataset_triples: Callable[..., list[Triple]] = dcat_ap_cz.dataset_triples,
                   extra: Iterable[Triple] = ()) -> int:
     """Write ``records`` (and the catalog node linking them, if given) to ``out`` in ``fmt``
     (nt, ttl, jsonld, rdf), one dataset at a time; returns how many datasets were written."""
     sink = writer(out, fmt)
     sink.start()
+    catalog_node = URIRef(catalog.iri if catalog is not None else "")
     count = 0
+    described: set[str] = set() if catalog is None else {catalog.publisher.iri}
     for record in records:
-        triples = dataset_triples(record)
+        new_publisher = record.publisher.iri not in described
+        described.add(record.publisher.iri)
+        triples = dataset_triples(record, publisher=new_publisher)
         if catalog is not None:
-            triples.append((URIRef(catalog.iri), dcat_ap_3.DCAT.dataset, URIRef(record.iri)))
+            triples.append((catalog_node, DCAT_DATASET, URIRef(record.iri)))
         sink.triples(triples)
         count += 1
     if catalog is not None:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 # Facets a query may ask for or filter on; anything else is refused by the caller.
 FACETS = ("theme", "publisher", "format", "licence", "keyword", "institution", "object_type",
-          "area", "material", "period")
+          "area", "material", "period", "place", "maker")
 KINDS = ("dataset", "object", "publisher", "institution", "location")
 
 # Highlight markers in snippets: control characters no indexed text contains; the web layer

@@ -91,6 +91,9 @@ def object_document(obj: CollectionObject, institution: Agent) -> SearchDocument
         "object_type": [obj.object_type.casefold()],
         "material": [material.casefold() for material in obj.materials],
         "period": periods(obj.earliest_year, obj.latest_year),
+        # the museum register's place and maker facets: names as written (people and places)
+        "place": [obj.production_place.strip()] if obj.production_place else [],
+        "maker": [m.strip() for m in (obj.maker or "").split(";") if m.strip()],
     }
     modified = obj.updated_at.date().isoformat()
     return make_document("object", obj.id or 0, str(obj.id), dict(obj.title), dict(obj.description),

@@ -42,7 +42,7 @@ from catalog.search.base import (
 from catalog.search.locks import FileLock
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the place and maker facets of collection objects
 SCHEMA_FILE = "portal-search.json"
 FACET_LIMIT = 50
 # Exact terms score BM25 per field with these weights; a prefix or a typo matches the combined

@@ -36,7 +36,7 @@ def role_label(role: str) -> str:
 def init_accounts(app: Flask) -> None:
     """Wire sessions, CSRF, the OpenID Connect clients, the mailer, the pages and their error
     pages into ``app``."""
-    from portal.accounts import views
+    from portal.accounts import admin, views
     from portal.web.errors import render_error
 
     settings = state(app).settings
@@ -47,6 +47,7 @@ def init_accounts(app: Flask) -> None:
     app.extensions[KEY] = AccountsState(mailer=build_mailer(settings),
                                         oauth=build_oauth(app, settings), csrf=csrf)
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
     app.jinja_env.globals.update(current_user=get_current_user, can=can, Action=Action,
                                  role_label=role_label)
 

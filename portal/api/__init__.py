@@ -7,6 +7,21 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from portal.api import ckan, ckan_actions  # noqa: F401  (registers the actions)
+    # ckan_actions and ckan_write register their actions when imported.
+    from portal.api import (  # noqa: F401
+        ckan,
+        ckan_actions,
+        ckan_write,
+        developers,
+        dumps_web,
+        rest,
+        tokens_web,
+    )
+    from portal.api.limits import init_limits
 
+    init_limits(app, [ckan.bp, rest.bp])
     app.register_blueprint(ckan.bp)
+    app.register_blueprint(rest.bp)
+    app.register_blueprint(tokens_web.bp)
+    app.register_blueprint(dumps_web.bp)
+    app.register_blueprint(developers.bp)

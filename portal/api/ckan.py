@@ -15,9 +15,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from catalog.ckan_input import ckan_field
 from catalog.ckan_query import SearchQueryError
 from catalog.errors import NotFound, ValidationError
 from catalog.search.base import SearchUnavailable
+from portal.api.auth import InvalidToken, token_use
 from portal.state import state
 
 log = logging.getLogger(__name__)
@@ -134,14 +136,18 @@ def call(name: str) -> Response:
                               "bytes", 413)
     envelope: dict[str, Any] = {"help": _help_url(name)}
     try:
+        token_use()  # a presented token must be valid, whatever the action
         result = found.function(data)
     except ActionError as exc:
         return _json_response({**envelope, "success": False, "error": exc.error}, exc.status)
+    except InvalidToken as exc:
+        error = {"__type": "Authorization Error", "message": f"Access denied: {exc}"}
+        return _json_response({**envelope, "success": False, "error": error}, 403)
     except NotFound:
         error = {"__type": "Not Found Error", "message": "Not found"}
         return _json_response({**envelope, "success": False, "error": error}, 404)
     except ValidationError as exc:
-        error = {"__type": "Validation Error", exc.field: [exc.message]}
+        error = {"__type": "Validation Error", ckan_field(exc.field): [exc.message]}
         return _json_response({**envelope, "success": False, "error": error}, 409)
     except SearchQueryError as exc:
         error = {"__type": "Search Query Error", "message": f"Search Query is invalid: {exc}"}
@@ -158,3 +164,16 @@ def call(name: str) -> Response:
 @bp.get("/api/3")
 def version() -> Response:
     return _json_response({"version": 3}, 200)
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """Any site may call the API from a browser: authentication is by token header only (never
+    a cookie), so an open origin exposes nothing a caller does not already hold."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, X-CKAN-API-Key, Content-Type")
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response

@@ -7,9 +7,16 @@ from sqlmodel import SQLModel
 
 import captive_portal.models  # noqa: F401 - registers the Wi-Fi tables
 import catalog.accounts.models  # noqa: F401 - registers the account tables
+import catalog.aliases  # noqa: F401 - registers the dataset alias table
+import catalog.editor.models  # noqa: F401 - registers the editor's tables
+import catalog.editorial.models  # noqa: F401 - registers the editorial tables
 import catalog.models  # noqa: F401 - registers the catalog tables
 import catalog.museum.models  # noqa: F401 - registers the museum import tables
+import catalog.notifications.models  # noqa: F401 - registers the notification tables
+import catalog.popularity  # noqa: F401 - registers the dataset view counts
 import catalog.quality.models  # noqa: F401 - registers the quality tables
+import catalog.tokens.models  # noqa: F401 - registers the API token table
+import harvesters.models  # noqa: F401 - registers the harvest tables
 from catalog.db import make_engine
 
 config = context.config

@@ -6,15 +6,24 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from portal.web import (
+    addresses,
+    collections,
+    curator,
     datasets,
     errors,
+    feeds,
     filters,
     health,
     home,
+    linked_data,
+    maps,
     museum_exports,
+    oai,
     objects,
     pages,
+    quality,
     search,
+    sparql,
     suggest,
     wifi,
 )
@@ -28,9 +37,16 @@ class SlugConverter(BaseConverter):
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
-    for module in (home, search, datasets, objects, wifi, health, suggest):
+    for module in (home, search, datasets, objects, wifi, health, suggest, linked_data, quality,
+                   sparql):
         app.register_blueprint(module.bp)
     app.register_blueprint(museum_exports.bp)
+    app.register_blueprint(oai.bp)
+    app.register_blueprint(curator.bp)
+    app.register_blueprint(collections.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(maps.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(addresses.bp)
     errors.register(app)
     filters.register(app)

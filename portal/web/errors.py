@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from captive_portal.errors import WifiError
 from catalog.errors import NotFound as RecordNotFound
 from catalog.errors import ValidationError
 
@@ -19,11 +20,19 @@ def render_error(status: int, title: str, detail: str) -> tuple[str | Response, 
     return _render(status, title, detail)
 
 
-def _render(status: int, title: str, detail: str) -> tuple[str | Response, int]:
+def _render(status: int, title: str, detail: str,
+            headers: dict[str, str] | None = None) -> tuple[str | Response, int]:
+    if request.path.startswith("/api/v1/"):
+        from portal.api.problems import problem_response
+
+        return problem_response(status, title, detail, headers=headers), status
     if request.path.startswith("/api/") or request.path == "/healthz":
-        return jsonify(error=title, detail=detail), status
-    return render_template("errors/error.html", status=status, title=title,
-                           detail=detail), status
+        response = jsonify(error=title, detail=detail)
+    else:
+        response = Response(render_template("errors/error.html", status=status, title=title,
+                                            detail=detail), content_type="text/html")
+    response.headers.extend(headers or {})
+    return response, status
 
 
 def register(app: Flask) -> None:
@@ -36,12 +45,23 @@ def register(app: Flask) -> None:
     def invalid(exc: ValidationError) -> tuple[str | Response, int]:
         return _render(400, gettext("Invalid request"), f"{exc.field}: {exc.message}")
 
+    @app.errorhandler(WifiError)
+    def wifi_refused(exc: WifiError) -> tuple[str | Response, int]:
+        # Nothing was granted; the reason is safe to show (it names the parameter, not values).
+        html = render_template("wifi/error.html", status=exc.status, reason=exc.reason,
+                               lang=str(get_locale() or "cs"), switch=None,
+                               locales=("cs", "en", "de", "pl"))
+        return Response(html, exc.status, headers={"Cache-Control": "no-store"}), exc.status
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str | Response, int]:
         if isinstance(exc, NotFound):
             return _render(404, gettext("Not found"),
                            gettext("The page you asked for does not exist or was archived."))
         status = exc.code or 500
+        allow = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
+        if allow:
+            return _render(status, exc.name, exc.description or "", allow)
         if status == 400:
             return _render(400, gettext("Invalid request"), exc.description or "")
         return _render(status, exc.name, exc.description or "")

@@ -9,6 +9,7 @@ from flask_babel import format_date, format_decimal, gettext
 from markupsafe import Markup, escape
 
 from catalog import vocabularies as voc
+from catalog.places import place_coordinates
 from catalog.search.base import MARK_END, MARK_START, Hit
 from portal.i18n import own_path
 
@@ -86,4 +87,5 @@ def register(app: Flask) -> None:
                                  number=format_decimal)
     app.jinja_env.globals.update(hit_url=hit_url, page_url=page_url, kind_label=kind_label,
                                  THEMES=voc.THEMES,
-                                 ruian_label=voc.ruian_label)
+                                 ruian_label=voc.ruian_label,
+                                 place_known=lambda name: place_coordinates(name) is not None)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, render_template
+from sqlmodel import Session
 
 from captive_portal.locations import list_locations
 from catalog import queries
+from catalog.editorial.models import EditorialItem, ItemKind
+from catalog.editorial.services import linked_datasets, published
+from catalog.models import Dataset
+from catalog.popularity import most_viewed
 from catalog.search.base import SearchQuery, SearchUnavailable, Sort
 from portal.state import db_session, state
 
@@ -22,4 +29,11 @@ def index() -> str:
         highlights = []
     return render_template("home/index.html", newest=queries.newest_datasets(session),
                            counts=queries.published_counts(session), highlights=highlights,
-                           locations=list_locations(session))
+                           locations=list_locations(session),
+                           most_viewed=most_viewed(session), flagships=flagships(session))
+
+
+def flagships(session: Session) -> list[tuple[EditorialItem, Sequence[Dataset]]]:
+    """The Smarter Region flagship projects (issue 3's editorial content) with their data."""
+    return [(project, linked_datasets(session, project))
+            for project in published(session, ItemKind.PROJECT, limit=3)]

@@ -21,7 +21,7 @@ from portal.web.params import InvalidParameter, ListingParams
 
 log = logging.getLogger(__name__)
 DATASET_FACETS = ("theme", "publisher", "format", "licence", "keyword", "area")
-OBJECT_FACETS = ("institution", "object_type", "material", "period")
+OBJECT_FACETS = ("institution", "object_type", "material", "period", "place", "maker")
 
 
 @dataclass(frozen=True)

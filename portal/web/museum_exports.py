@@ -27,18 +27,18 @@ def _download(chunks: Iterator[bytes], mimetype: str, filename: str) -> Response
 @bp.get("/objects/<int(min=1, max=2147483647):object_id>.lido.xml")
 def object_lido(object_id: int) -> Response:
     view = queries.object_view(db_session(), object_id)
-    element = lido_export.object_to_lido(view.object, view.institution,
-                                         base_url=state().settings.base_url)
-    return Response(lido_export.to_bytes(element), mimetype=LIDO_TYPE)
+    return Response(lido_export.record_document(view.object, view.institution,
+                                                base_url=state().settings.base_url),
+                    mimetype=LIDO_TYPE)
 
 
 @bp.get("/objects/<int(min=1, max=2147483647):object_id>.edm.xml")
 def object_edm(object_id: int) -> Response:
     view = queries.object_view(db_session(), object_id)
     settings = state().settings
-    root = edm.object_to_edm(view.object, view.institution, base_url=settings.base_url,
-                             provider=settings.edm_provider)
-    return Response(edm.to_bytes(root), mimetype=EDM_TYPE)
+    text = edm.edm_xml(view.object, view.institution, base_url=settings.base_url,
+                       provider=settings.edm_provider)
+    return Response((lido_export.XML_DECLARATION + text).encode(), mimetype=EDM_TYPE)
 
 
 @bp.get("/institutions/<slug:slug>/objects.lido.xml")

@@ -1,0 +1,142 @@
+"""Reads of the stored quality scores and link checks: per dataset, per publisher, and the
+broken-links report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from catalog.errors import NotFound
+from catalog.models import Agent, AgentKind, Dataset, Distribution, RecordState
+from catalog.quality.models import LinkCheck, QualityScore
+from catalog.quality.score import Dimension, rating
+
+
+@dataclass(frozen=True)
+class DatasetQuality:
+    slug: str
+    title: dict[str, str]
+    points: int
+    max_points: int
+    dimensions: dict[str, Any]
+    checks: list[dict[str, Any]]
+    violations: int
+    fresh: bool | None
+
+    @property
+    def rating(self) -> str:
+        return rating(self.points, self.max_points)
+
+    @property
+    def missing(self) -> list[dict[str, Any]]:
+        """The checks that did not earn all their points."""
+        return [c for c in self.checks if c["max"] and c["points"] < c["max"]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"dataset": self.slug, "points": self.points, "max_points": self.max_points,
+                "rating": self.rating, "dimensions": self.dimensions,
+                "checks": [c for c in self.checks if c["check"] != "fresh"],
+                "violations": self.violations, "fresh": self.fresh}
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    dataset: str
+    url: str
+    status: int | None
+    error: str | None
+
+
+@dataclass
+class PublisherQuality:
+    agent: Agent
+    datasets: list[DatasetQuality] = field(default_factory=list)
+    broken_links: list[BrokenLink] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(d.points for d in self.datasets) / len(self.datasets) if self.datasets else 0
+
+    @property
+    def max_points(self) -> int:
+        return self.datasets[0].max_points if self.datasets else 405
+
+    @property
+    def rating(self) -> str:
+        return rating(self.points, self.max_points)
+
+    @property
+    def stale(self) -> int:
+        return sum(1 for d in self.datasets if d.fresh is False)
+
+    def dimensions(self) -> dict[str, dict[str, float]]:
+        result = {}
+        for dimension in Dimension:
+            got = [d.dimensions.get(dimension.value, {}) for d in self.datasets]
+            result[dimension.value] = {
+                "points": round(sum(g.get("points", 0) for g in got) / len(got), 1)
+                if got else 0.0,
+                "max": got[0].get("max", 0) if got else 0}
+        return result
+
+    def as_json(self, *, with_datasets: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "publisher": self.agent.slug, "name": self.agent.name,
+            "datasets": len(self.datasets), "points": round(self.points, 1),
+            "max_points": self.max_points, "rating": self.rating,
+            "dimensions": self.dimensions(), "stale": self.stale,
+            "broken_links": len(self.broken_links)}
+        if with_datasets:
+            data["dataset_scores"] = [d.as_json() for d in self.datasets]
+            data["broken_link_report"] = [b.__dict__ for b in self.broken_links]
+        return data
+
+
+def _dataset_quality(dataset: Dataset, score: QualityScore) -> DatasetQuality:
+    fresh = next((c.get("fresh") for c in score.checks if c.get("check") == "fresh"), None)
+    return DatasetQuality(dataset.slug, dataset.title, score.points, score.max_points,
+                          score.dimensions, score.checks, score.violations, fresh)
+
+
+def dataset_quality(session: Session, slug: str) -> DatasetQuality | None:
+    """The last stored score of a published dataset (None until the job has scored it)."""
+    row = session.exec(select(Dataset, QualityScore).join(
+        QualityScore, QualityScore.dataset_id == Dataset.id).where(  # type: ignore[arg-type]
+        Dataset.slug == slug, col(Dataset.state) == RecordState.PUBLISHED)).first()
+    return _dataset_quality(*row) if row else None
+
+
+def publishers_quality(session: Session, slug: str | None = None) -> list[PublisherQuality]:
+    """Every publisher with its scored datasets and broken links (one publisher: ``slug``)."""
+    agents_query = select(Agent).where(Agent.kind == AgentKind.PUBLISHER)
+    if slug is not None:
+        agents_query = agents_query.where(Agent.slug == slug)
+    agents = {a.id: PublisherQuality(a) for a in session.exec(agents_query.order_by(
+        col(Agent.slug)))}
+    if slug is not None and not agents:
+        raise NotFound("publisher", slug)
+    rows = session.exec(select(Dataset, QualityScore).join(
+        QualityScore, QualityScore.dataset_id == Dataset.id).where(  # type: ignore[arg-type]
+        col(Dataset.state) == RecordState.PUBLISHED,
+        col(Dataset.publisher_id).in_(list(agents))).order_by(col(Dataset.slug)))
+    for dataset, score in rows:
+        agents[dataset.publisher_id].datasets.append(_dataset_quality(dataset, score))
+    broken: defaultdict[int, list[BrokenLink]] = defaultdict(list)
+    links = session.exec(select(Dataset.publisher_id, Dataset.slug, LinkCheck).join(
+        Distribution, Distribution.dataset_id == Dataset.id).join(  # type: ignore[arg-type]
+        LinkCheck, or_(LinkCheck.url == Distribution.access_url,
+                       LinkCheck.url == Distribution.download_url)).where(
+        col(LinkCheck.ok).is_(False), col(Dataset.state) == RecordState.PUBLISHED,
+        col(Dataset.publisher_id).in_(list(agents))).order_by(col(Dataset.slug)))
+    seen: set[tuple[str, str]] = set()
+    for publisher_id, dataset_slug, check in links:
+        if (dataset_slug, check.url) not in seen:
+            seen.add((dataset_slug, check.url))
+            broken[publisher_id].append(BrokenLink(dataset_slug, check.url, check.status,
+                                                   check.error))
+    for publisher_id, items in broken.items():
+        agents[publisher_id].broken_links = items
+    return list(agents.values())

@@ -1,0 +1,460 @@
+"""Writing harvested items into the catalog inside the run's transaction: idempotent upserts keyed
+by (source, remote id) with a content hash, merges across sources by identity, stable slugs,
+archiving of what disappeared, and the grouped per-item issue log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from catalog import objects as catalog_objects
+from catalog import services as catalog_services
+from catalog.errors import CatalogError, NotFound
+from catalog.models import Agent, AgentKind, CollectionObject, Dataset, RecordState
+from catalog.schemas import DatasetInput, ObjectInput, parse_input
+from catalog.services import Upsert
+from harvesters.models import HarvestIdentity, HarvestRecord, IssueKind, RecordKind
+from harvesters.sources.base import AgentData, Deleted, Failed, Harvested, Item
+
+MAX_MESSAGES = 200  # distinct messages kept per job and kind; the rest are counted together
+MAX_EXAMPLES = 10
+PREVIEW_LIMIT = 100
+OTHER = "other problems (too many distinct messages)"
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    archived: int = 0
+    errored: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.updated + self.unchanged + self.merged + self.errored
+
+
+@dataclass
+class IssueGroup:
+    kind: IssueKind
+    message: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+class IssueLog:
+    """Per-item problems grouped by message: a steward reads "37 records: missing title"."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[IssueKind, str], IssueGroup] = {}
+
+    def add(self, kind: IssueKind, message: str, example: str) -> None:
+        key = (kind, message[:1000])
+        if key not in self.groups and sum(1 for k in self.groups if k[0] is kind) >= MAX_MESSAGES:
+            key = (kind, OTHER)
+        group = self.groups.setdefault(key, IssueGroup(kind, key[1]))
+        group.count += 1
+        if len(group.examples) < MAX_EXAMPLES:
+            group.examples.append(example[:300])
+
+    def sorted(self) -> list[IssueGroup]:
+        return sorted(self.groups.values(), key=lambda g: (g.kind != IssueKind.ERROR, -g.count,
+                                                           g.message))
+
+
+@dataclass
+class Preview:
+    """What a run did or would do, by record (at most ``PREVIEW_LIMIT`` labels per list)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+
+    def note(self, what: str, label: str) -> None:
+        target: list[str] = getattr(self, what)
+        if len(target) < PREVIEW_LIMIT:
+            target.append(label)
+
+
+def raw_hash(item: Harvested) -> str:
+    """A fingerprint of what the source said about a record, before validation: an unchanged
+    record is recognised without validating or touching it."""
+    payload = {"kind": item.kind.value, "data": item.data, "identities": sorted(item.identities),
+               "agent": item.agent.__dict__ if item.agent else None}
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def slugify(text: str, limit: int = 80) -> str:
+    """A URL slug from any text (diacritics folded)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def _short_hash(*parts: str, length: int = 8) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:length]
+
+
+def source_key(source_name: str, remote_id: str) -> str:
+    """The catalog's ``source_id`` of a record owned by a source (unique, at most 500 chars)."""
+    key = f"{source_name}:{remote_id}"
+    return key if len(key) <= 500 else f"{source_name}:sha256:{_short_hash(remote_id, length=64)}"
+
+
+class Store:
+    """Applies a source's items within one session (the caller owns the transaction)."""
+
+    def __init__(self, session: Session, *, source_id: int, source_name: str,
+                 default_agent: str | None, job_id: int, base_url: str,
+                 counts: Counts, issues: IssueLog, preview: Preview) -> None:
+        self.session = session
+        self.source_id = source_id
+        self.source_name = source_name
+        self.default_agent = default_agent
+        self.job_id = job_id
+        self.base_url = base_url
+        self.counts = counts
+        self.issues = issues
+        self.preview = preview
+        self._agents: set[str] = set()
+
+    # -- items ------------------------------------------------------------------------------
+    def apply(self, items: Sequence[Item]) -> None:
+        """Apply a batch of items. The batch's existing records, merge targets and catalog keys
+        are each found by one query; new links and identities are written together."""
+        remote_ids = [item.remote_id for item in items]
+        existing = {r.remote_id: r for r in self.session.exec(select(HarvestRecord).where(
+            HarvestRecord.source_id == self.source_id,
+            col(HarvestRecord.remote_id).in_(remote_ids)))}
+        new = [i for i in items if isinstance(i, Harvested) and i.remote_id not in existing]
+        self._targets = self._merge_targets(new)
+        self._taken_keys = self._catalog_keys(new)
+        self._pending: list[tuple[HarvestRecord, tuple[str, ...]]] = []
+        self._deferred: list[tuple[Harvested, ObjectInput, str]] = []
+        for item in items:
+            record = existing.get(item.remote_id)
+            if isinstance(item, Failed):
+                self._error(item.remote_id, item.message, record)
+            elif isinstance(item, Deleted):
+                if record is not None:
+                    record.last_seen_job_id = self.job_id
+                    self._archive(record, item.remote_id)
+            else:
+                try:
+                    found = self._harvested(item, record)
+                    if found is not None:
+                        existing[item.remote_id] = found
+                except CatalogError as exc:
+                    self._error(item.remote_id, str(exc), record)
+        self._create_deferred()
+        self.session.flush()
+        identities = [{"record_id": record.id, "key": key[:600]}
+                      for record, keys in self._pending for key in dict.fromkeys(keys)]
+        if identities:
+            self.session.execute(insert(HarvestIdentity), identities)
+        # Memory stays flat: nothing of this batch is needed by the next one.
+        self.session.expunge_all()
+
+    def _error(self, remote_id: str, message: str, record: HarvestRecord | None) -> None:
+        self.counts.errored += 1
+        self.issues.add(IssueKind.ERROR, message, remote_id)
+        if record is not None:
+            # Still present at the source: a bad record is not archived as missing.
+            record.last_seen_job_id = self.job_id
+            record.missing_since = None
+
+    def _create_deferred(self) -> None:
+        if not self._deferred:
+            return
+        results = catalog_objects.create_objects(
+            self.session, [(object_in, source_key(self.source_name, item.remote_id))
+                           for item, object_in, _ in self._deferred], base_url=self.base_url)
+        for (item, object_in, fingerprint), result in zip(self._deferred, results, strict=True):
+            if isinstance(result, CatalogError):
+                self._error(item.remote_id, str(result), None)
+                continue
+            result.source_hash = catalog_services.content_hash(object_in)
+            record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
+                                   kind=item.kind, entity_id=result.id or 0,
+                                   content_hash=fingerprint, flags=list(item.flags),
+                                   last_seen_job_id=self.job_id)
+            self.session.add(record)
+            self._pending.append((record, item.identities))
+            self.counts.added += 1
+            self.preview.note("added", item.label or item.remote_id)
+        self._deferred = []
+
+    def _harvested(self, item: Harvested,
+                   record: HarvestRecord | None) -> HarvestRecord | None:
+        fingerprint = raw_hash(item)
+        label = item.label or item.remote_id
+        for flag in item.flags:
+            self.issues.add(IssueKind.WARNING, flag, item.remote_id)
+        if record is not None:
+            record.last_seen_job_id = self.job_id
+            record.missing_since = None
+            if record.detached:
+                self.counts.unchanged += 1
+                return record
+            if record.content_hash == fingerprint and not record.archived:
+                self.counts.unchanged += 1
+                return record
+            if record.merged:
+                record.content_hash = fingerprint
+                self._add_identities(record, item.identities)
+                self.counts.unchanged += 1
+                return record
+            outcome = self._write(item, record.entity_id)
+            restored = record.archived and self._restore(record)
+            record.content_hash = fingerprint
+            record.flags = list(item.flags)
+            self._add_identities(record, item.identities)
+            if outcome is Upsert.UNCHANGED and not restored:
+                self.counts.unchanged += 1
+            else:
+                self.counts.updated += 1
+                self.preview.note("updated", label)
+            return record
+        target = next((self._targets[(item.kind.value, key)] for key in item.identities
+                       if (item.kind.value, key) in self._targets), None)
+        if target is not None:
+            record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
+                                   kind=item.kind, entity_id=target, content_hash=fingerprint,
+                                   merged=True, flags=list(item.flags),
+                                   last_seen_job_id=self.job_id)
+            self.session.add(record)
+            self._pending.append((record, item.identities))
+            self.counts.merged += 1
+            self.preview.note("merged", label)
+            return record
+        if item.kind is RecordKind.OBJECT and source_key(
+                self.source_name, item.remote_id) not in self._taken_keys:
+            # New objects are registered together at the end of the batch.
+            self._deferred.append((item, self._object_input(item), fingerprint))
+            return None
+        entity_id = self._create(item)
+        record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
+                               kind=item.kind, entity_id=entity_id, content_hash=fingerprint,
+                               flags=list(item.flags), last_seen_job_id=self.job_id)
+        self.session.add(record)
+        self._pending.append((record, item.identities))
+        self.counts.added += 1
+        self.preview.note("added", label)
+        return record
+
+    # -- catalog writes ---------------------------------------------------------------------
+    def _dataset_input(self, item: Harvested, slug: str) -> DatasetInput:
+        data = dict(item.data)
+        if item.agent is not None:
+            self._ensure_agent(item.agent)
+            data["publisher"] = item.agent.slug
+        elif not data.get("publisher"):
+            if not self.default_agent:
+                raise CatalogCompatibleError("publisher", "the record names no publisher and "
+                                             "the source has none (harvest add --publisher)")
+            data["publisher"] = self.default_agent
+        data["slug"] = slug
+        return parse_input(DatasetInput, data)
+
+    def _object_input(self, item: Harvested) -> ObjectInput:
+        data = dict(item.data)
+        if self.default_agent and not data.get("institution"):
+            data["institution"] = self.default_agent
+        return parse_input(ObjectInput, data)
+
+    def _write(self, item: Harvested, entity_id: int) -> Upsert:
+        key = source_key(self.source_name, item.remote_id)
+        if item.kind is RecordKind.DATASET:
+            dataset = self.session.get(Dataset, entity_id)
+            if dataset is None:
+                raise NotFound("dataset", entity_id)
+            dataset_in = self._dataset_input(item, dataset.slug)
+            if dataset.source_id != key:  # adopted (e.g. merged before): take ownership
+                dataset.source_id = key
+            _, outcome = catalog_services.upsert_dataset(self.session, key, dataset_in,
+                                                         base_url=self.base_url)
+            return outcome
+        object_in = self._object_input(item)
+        obj = self.session.get(CollectionObject, entity_id)
+        if obj is not None and obj.source_id != key:
+            obj.source_id = key
+        _, outcome = catalog_objects.upsert_object(self.session, key, object_in,
+                                                   base_url=self.base_url)
+        return outcome
+
+    def _create(self, item: Harvested) -> int:
+        key = source_key(self.source_name, item.remote_id)
+        # A record harvested before under this key but no longer linked (its source was deleted
+        # and registered again) is taken over by the upsert rather than duplicated.
+        taken = key in self._taken_keys
+        if item.kind is RecordKind.DATASET:
+            wish = slugify(str(item.data.get("slug") or "")) or slugify(
+                _first_text(item.data.get("title"))) or "dataset"
+            dataset_in = self._dataset_input(item, self._free_slug(wish, item.remote_id))
+            if taken:
+                dataset, _ = catalog_services.upsert_dataset(self.session, key, dataset_in,
+                                                             base_url=self.base_url)
+            else:
+                dataset = catalog_services.create_dataset(self.session, dataset_in,
+                                                          base_url=self.base_url, source_id=key)
+                dataset.source_hash = catalog_services.content_hash(dataset_in)
+            return dataset.id or 0
+        object_in = self._object_input(item)
+        if taken:
+            obj, _ = catalog_objects.upsert_object(self.session, key, object_in,
+                                                   base_url=self.base_url)
+        else:
+            obj = catalog_objects.create_object(self.session, object_in, base_url=self.base_url,
+                                                source_id=key)
+            obj.source_hash = catalog_services.content_hash(object_in)
+        return obj.id or 0
+
+    def _free_slug(self, wish: str, remote_id: str) -> str:
+        """``wish`` if free, else ``wish`` plus a hash of the record's identity: stable across
+        runs and sources, never a ``-1`` sequence."""
+        candidates = [wish, f"{wish[:70]}-{_short_hash(self.source_name, remote_id)}",
+                      f"{wish[:60]}-{_short_hash(self.source_name, remote_id, length=16)}"]
+        for candidate in candidates:
+            taken = self.session.exec(select(Dataset.id).where(Dataset.slug == candidate)).first()
+            if taken is None:
+                return candidate
+        return f"dataset-{_short_hash(self.source_name, remote_id, length=32)}"
+
+    def _ensure_agent(self, agent: AgentData) -> None:
+        if agent.slug in self._agents:
+            return
+        found = self.session.exec(select(Agent.id).where(Agent.slug == agent.slug)).first()
+        if found is None:
+            values: dict[str, Any] = {"slug": agent.slug, "name": dict(agent.name)}
+            if agent.homepage:
+                values["homepage"] = agent.homepage
+            if agent.email:
+                values["email"] = agent.email
+            catalog_services.upsert_agent(self.session, values, kind=AgentKind.PUBLISHER,
+                                          base_url=self.base_url)
+        self._agents.add(agent.slug)
+
+    def _set_state(self, record: HarvestRecord, state: RecordState) -> None:
+        if record.kind == RecordKind.DATASET:
+            dataset = self.session.get(Dataset, record.entity_id)
+            if dataset is not None:
+                catalog_services.set_dataset_state(self.session, dataset.slug, state)
+        else:
+            catalog_objects.set_object_state(self.session, record.entity_id, state)
+
+    def _restore(self, record: HarvestRecord) -> bool:
+        self._set_state(record, RecordState.PUBLISHED)
+        record.archived = False
+        return True
+
+    def _archive(self, record: HarvestRecord, label: str) -> None:
+        if record.archived or record.detached or record.merged:
+            return
+        self._set_state(record, RecordState.ARCHIVED)
+        record.archived = True
+        self.counts.archived += 1
+        self.preview.note("archived", label)
+
+    # -- identities and merges --------------------------------------------------------------
+    def _merge_targets(self, items: Sequence[Harvested]) -> dict[tuple[str, str], int]:
+        """(kind, identity) → the catalog record another source (or the catalog itself, by
+        dataset IRI) already holds, for the identities of ``items``: one query per batch."""
+        keys = sorted({key for item in items for key in item.identities})
+        if not keys:
+            return {}
+        found: dict[tuple[str, str], int] = {}
+        rows = self.session.exec(
+            select(HarvestRecord.kind, HarvestIdentity.key, HarvestRecord.entity_id)
+            .join(HarvestIdentity, col(HarvestIdentity.record_id) == col(HarvestRecord.id))
+            .where(col(HarvestIdentity.key).in_(keys),
+                   HarvestRecord.source_id != self.source_id,
+                   col(HarvestRecord.detached).is_(False))
+            .order_by(col(HarvestRecord.id)))
+        for kind, key, entity_id in rows:
+            found.setdefault((kind, key), entity_id)
+        iris = [key[4:] for key in keys if key.startswith("iri:")]
+        if iris:
+            for dataset_id, iri in self.session.exec(select(Dataset.id, Dataset.iri).where(
+                    col(Dataset.iri).in_(iris))):
+                found.setdefault((RecordKind.DATASET.value, f"iri:{iri}"), dataset_id or 0)
+        return found
+
+    def _catalog_keys(self, items: Sequence[Harvested]) -> set[str]:
+        """The catalog ``source_id`` keys of ``items`` already present (one query per kind)."""
+        taken: set[str] = set()
+        for kind, model in ((RecordKind.DATASET, Dataset), (RecordKind.OBJECT, CollectionObject)):
+            keys = [source_key(self.source_name, i.remote_id) for i in items if i.kind is kind]
+            if keys:
+                column = col(model.source_id)  # type: ignore[attr-defined]
+                taken.update(k for k in self.session.exec(select(column).where(
+                    column.in_(keys))) if k)
+        return taken
+
+    def _add_identities(self, record: HarvestRecord, keys: Iterable[str]) -> None:
+        wanted = {key[:600] for key in keys}
+        if not wanted:
+            return
+        present = set(self.session.exec(select(HarvestIdentity.key).where(
+            HarvestIdentity.record_id == record.id)))
+        for key in sorted(wanted - present):
+            self.session.add(HarvestIdentity(record_id=record.id or 0, key=key))
+
+    # -- archiving --------------------------------------------------------------------------
+    def has_records(self) -> bool:
+        return self.session.exec(select(HarvestRecord.id).where(
+            HarvestRecord.source_id == self.source_id, col(HarvestRecord.archived).is_(False),
+            col(HarvestRecord.detached).is_(False)).limit(1)).first() is not None
+
+    def archive_missing(self, now: datetime, grace: timedelta, batch: int = 500) -> None:
+        """After a complete read: records not seen in this job start their grace period;
+        those missing longer than ``grace`` are archived."""
+        last_id = 0
+        while True:
+            records = list(self.session.exec(
+                select(HarvestRecord).where(
+                    HarvestRecord.source_id == self.source_id,
+                    col(HarvestRecord.id) > last_id,
+                    (col(HarvestRecord.last_seen_job_id).is_(None))
+                    | (HarvestRecord.last_seen_job_id != self.job_id),
+                    col(HarvestRecord.archived).is_(False),
+                    col(HarvestRecord.detached).is_(False))
+                .order_by(col(HarvestRecord.id)).limit(batch)))
+            if not records:
+                return
+            for record in records:
+                if record.missing_since is None:
+                    record.missing_since = now
+                if now - record.missing_since >= grace:
+                    self._archive(record, record.remote_id)
+            last_id = records[-1].id or 0
+            self.session.flush()
+            self.session.expunge_all()
+
+
+class CatalogCompatibleError(CatalogError):
+    """A record-level problem found by the harvester, reported like a catalog validation error."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+
+
+def _first_text(value: Any) -> str:
+    if isinstance(value, Mapping):
+        for lang in ("cs", "en", *value.keys()):
+            if value.get(lang):
+                return str(value[lang])
+        return ""
+    return str(value or "")
