@@ -74,4 +74,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     init_editor(app)
     init_editorial(app)
     init_notifications(app)
+    from portal.search_sync import init_search_sync
+
+    init_search_sync(app)
     return app

@@ -80,3 +80,22 @@ def test_stopped_index_falls_back_to_the_database_with_a_notice(
 def test_snippets_follow_the_page_language(demo_client: FlaskClient) -> None:
     page = demo_client.get("/datasets?q=departures&lang=en").get_data(as_text=True)
     assert "<mark>departure</mark> board" in page
+
+
+def test_a_request_that_commits_a_change_updates_the_index_after_its_response(
+        app: Flask) -> None:
+    from catalog.db import transaction
+    from catalog.models import AgentKind
+    from catalog.search.base import SearchQuery
+    from catalog.services import create_dataset, upsert_agent
+    from tests.conftest import BASE_URL
+    from tests.records import PUBLISHER, dataset
+
+    portal = state(app)
+    with app.test_request_context("/"):
+        with transaction(portal.engine) as session:  # what a write view does
+            upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+            create_dataset(session, dataset(), base_url=BASE_URL)
+        response = app.process_response(app.response_class("ok"))
+    response.close()  # the response has been sent: the drain runs now
+    assert portal.search.search(SearchQuery(text="odjezdy vlaku")).total == 1
