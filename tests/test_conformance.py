@@ -78,7 +78,7 @@ def test_recommended_shapes_report_warnings_only_for_known_gaps(
 def test_the_export_holds_every_published_dataset(demo_export: Graph) -> None:
     from rdflib.namespace import DCAT, RDF
 
-    assert len(set(demo_export.subjects(RDF.type, DCAT.Dataset))) == 77
+    assert len(set(demo_export.subjects(RDF.type, DCAT.Dataset))) == 78
 
 
 @pytest.fixture(scope="session")
@@ -119,7 +119,7 @@ def test_every_lkod_dataset_record_passes_the_czech_json_schema(
         found = errors_of(validators["dataset"], record)
         if found:
             errors[iri] = found
-    assert len(catalog["datová_sada"]) == 77
+    assert len(catalog["datová_sada"]) == 78
     assert errors == {}
 
 
@@ -136,7 +136,7 @@ def test_demo_catalog_passes_our_shapes_and_the_nkod_checks(demo_app: Flask) -> 
     result = demo_app.test_cli_runner().invoke(catalog_group, ["validate", "--json"])
     assert result.exit_code == 0, result.output[:2000]
     report = json.loads(result.output)
-    assert report["datasets"] == 77
+    assert report["datasets"] == 78
     assert [f for f in report["findings"] if f["severity"] == "violation"] == []
 
 

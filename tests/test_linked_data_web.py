@@ -33,7 +33,7 @@ def test_catalog_is_served_in_every_format_with_open_cors(demo_client: FlaskClie
     graph = graph_of(response)
     catalog = URIRef(f"{BASE_URL}/catalog")
     assert (catalog, RDF.type, DCAT.Catalog) in graph
-    assert len(set(graph.objects(catalog, DCAT.dataset))) == 77
+    assert len(set(graph.objects(catalog, DCAT.dataset))) == 78
 
 
 def test_catalog_pages_with_hydra_in_both_vocabularies(demo_client: FlaskClient) -> None:
@@ -45,7 +45,7 @@ def test_catalog_pages_with_hydra_in_both_vocabularies(demo_client: FlaskClient)
     assert int(graph.value(view, HYDRA.itemsPerPage)) == 100
     total = int(graph.value(view, HYDRA.totalItems))
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
-    assert 0 < total == len(datasets) < 77
+    assert 0 < total == len(datasets) < 78
     assert graph.value(view, HYDRA.first) == graph.value(view, HYDRA.firstPage)
     assert str(graph.value(view, HYDRA.last)).startswith(f"{BASE_URL}/catalog.ttl?theme=TRAN")
 
@@ -67,14 +67,14 @@ def test_next_page_links_follow_to_the_end(demo_client: FlaskClient,
         url = str(following).removeprefix(BASE_URL) if following else None
         pages += 1
     assert pages == 3
-    assert len(seen) == 77
+    assert len(seen) == 78
 
 
 def test_modified_since_in_the_future_gives_an_empty_page(demo_client: FlaskClient) -> None:
     graph = graph_of(demo_client.get("/catalog.ttl?modified_since=2999-01-01T00:00:00Z"))
     assert not set(graph.subjects(RDF.type, DCAT.Dataset))
     graph = graph_of(demo_client.get("/catalog.ttl?modified_since=2000-01-01"))
-    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 77
+    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 78
 
 
 @pytest.mark.parametrize(("url", "status"), [
@@ -156,7 +156,7 @@ def test_lkod_catalog_lists_every_dataset_and_each_iri_dereferences(
     catalog = response.get_json()
     assert catalog["@context"] == CONTEXT_2024
     assert catalog["typ"] == "Katalog"
-    assert len(catalog["datová_sada"]) == 77
+    assert len(catalog["datová_sada"]) == 78
     for iri in catalog["datová_sada"][:5]:
         path = iri.removeprefix(BASE_URL)
         record = demo_client.get(path, headers={"Accept": "application/ld+json"}).get_json()
@@ -167,7 +167,7 @@ def test_lkod_catalog_lists_every_dataset_and_each_iri_dereferences(
 
 def test_lkod_catalog_in_turtle(demo_client: FlaskClient) -> None:
     graph = graph_of(demo_client.get("/katalog.ttl"))
-    assert len(set(graph.objects(URIRef(f"{BASE_URL}/catalog"), DCAT.dataset))) == 77
+    assert len(set(graph.objects(URIRef(f"{BASE_URL}/catalog"), DCAT.dataset))) == 78
 
 
 def test_distribution_and_service_iris_lead_to_their_dataset(demo_client: FlaskClient) -> None:

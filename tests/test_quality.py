@@ -194,7 +194,7 @@ def test_assessment_uses_link_checks_and_reports_broken_links(
 def assessed_demo(demo_app: Flask) -> Flask:
     result = demo_app.test_cli_runner().invoke(quality_group, ["assess"])
     assert result.exit_code == 0, result.output
-    assert "77 datasets scored; 0 violations" in result.output
+    assert "78 datasets scored; 0 violations" in result.output
     return demo_app
 
 
@@ -204,7 +204,7 @@ def test_dashboard_renders_every_demo_publisher(assessed_demo: Flask) -> None:
     assert page.status_code == 200
     summary = client.get("/quality.json").get_json()["publishers"]
     assert len(summary) == 11
-    assert sum(p["datasets"] for p in summary) == 77
+    assert sum(p["datasets"] for p in summary) == 78
     html = page.get_data(as_text=True)
     for publisher in summary:
         assert f'/quality/publishers/{publisher["publisher"]}"' in html
