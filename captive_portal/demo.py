@@ -14,7 +14,7 @@ from captive_portal.announcements import announce
 from captive_portal.gateways import add_gateway
 from captive_portal.locations import upsert_location
 from captive_portal.models import WifiAnnouncement, WifiGateway
-from captive_portal.publishing import ensure_demo_timetable_dataset, ensure_stats_dataset
+from captive_portal.publishing import ensure_demo_timetable_dataset
 
 DEMO_FILE = Path(__file__).with_name("demo_data") / "locations.json"
 
@@ -41,5 +41,5 @@ def load_wifi_demo(session: Session, *, base_url: str, now: datetime) -> int:
             body = {k: v for k, v in notice.items() if k != "location"}
             announce(session, notice.get("location"), body, now=now)
     ensure_demo_timetable_dataset(session, base_url)
-    ensure_stats_dataset(session, base_url)
+    # The connections dataset appears with the first `portal wifi purge` (the daily job).
     return len(data["locations"])

@@ -51,6 +51,8 @@ def ensure_demo_timetable_dataset(session: Session, base_url: str) -> Dataset:
         "keywords": {"cs": ["GTFS", "jízdní řád", "Wi-Fi"], "en": ["GTFS", "timetable"]},
         "publisher": _ensure_region(session, base_url),
         "themes": ["TRAN"], "spatial": [REGION_RUIAN], "frequency": "IRREG",
+        "contact": {"name": "Krajský úřad Libereckého kraje", "email": "data@kraj-lbc.cz"},
+        "landing_page": base_url + "/wifi/",
         "distributions": [{"title": {"cs": "GTFS (ZIP)", "en": "GTFS (ZIP)"},
                            "access_url": url, "download_url": url, "format": "ZIP",
                            "media_type": "application/zip", "license": "CC-BY-4.0"}],
