@@ -121,7 +121,7 @@ def test_publisher_path_in_a_browser(live_portal: tuple[Flask, str], tmp_path: P
         page.wait_for_url(base + "/datasets/zastavky-mhd")
         assert "Zastávky (CSV)" in page.inner_text("main")
         with page.expect_download() as download:
-            page.locator("a.download", has_text="Zastávky (CSV)").click()
+            page.get_by_role("link", name="Stáhnout", exact=True).click()
         assert Path(download.value.path()).read_text(encoding="utf-8") == \
             csv.read_text(encoding="utf-8")
         # Edit, then read the history.
