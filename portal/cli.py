@@ -157,29 +157,6 @@ def config_help() -> None:
         click.echo(f"{variable}\n    default: {default or '(none)'}\n    {doc}")
 
 
-from portal.accounts.cli import accounts_cli  # noqa: E402 - the accounts feature's commands
-
-cli.add_command(accounts_cli)
-from portal.notifications import notifications_cli  # noqa: E402 - issue 3's notifications
-
-cli.add_command(notifications_cli)
-
-from portal.api.dumps_cli import dumps_cli  # noqa: E402 - the developer APIs' bulk dumps
-
-cli.add_command(dumps_cli)
-from portal.museum_cli import museum_cli  # noqa: E402 - the museum register's commands
-
-cli.add_command(museum_cli)
-
-
-def _add_linked_data_commands() -> None:
-    from portal.catalog_commands import catalog_group, links_group, quality_group, sparql_group
-
-    for group in (catalog_group, quality_group, links_group, sparql_group):
-        cli.add_command(group)
-
-
-_add_linked_data_commands()
 def _demo_wifi(portal: PortalState) -> None:
     """The Wi-Fi part of the demo: simulated gateways, notices, the demo timetable."""
     from datetime import UTC, datetime
@@ -197,20 +174,24 @@ def _demo_wifi(portal: PortalState) -> None:
     click.echo("wifi: simulated gateways, notices and the demo timetable loaded")
 
 
-cli.add_command(wifi)
-from portal.addresses_cli import datasets_cli  # noqa: E402 - dataset addresses (issue 9)
+def _register_feature_commands() -> None:
+    """Each feature's command group, in one table (imported late: they use this module's
+    helpers)."""
+    from portal.accounts.cli import accounts_cli
+    from portal.addresses_cli import datasets_cli
+    from portal.api.dumps_cli import dumps_cli
+    from portal.catalog_commands import catalog_group, links_group, quality_group, sparql_group
+    from portal.harvest_cli import harvest
+    from portal.museum_cli import museum_cli
+    from portal.notifications import notifications_cli
 
-cli.add_command(datasets_cli)
+    for group in (accounts_cli, notifications_cli, dumps_cli, museum_cli, catalog_group,
+                  quality_group, links_group, sparql_group, wifi, datasets_cli, harvest):
+        cli.add_command(group)
+
+
+_register_feature_commands()
 
 
 def main() -> None:
     cli(prog_name="portal")
-
-
-def _register_harvest() -> None:
-    from portal.harvest_cli import harvest
-
-    cli.add_command(harvest)
-
-
-_register_harvest()
