@@ -33,7 +33,7 @@ from catalog.models import Agent, AgentKind, RecordState, utcnow
 from catalog.permissions import Action
 from portal.accounts.session import authorize, get_current_user, login_required
 from portal.editor.forms import message
-from portal.i18n import local_text
+from portal.i18n import LOCALES, local_text
 from portal.state import db_session, state
 
 bp = Blueprint("editorial", __name__)
@@ -45,7 +45,7 @@ KIND_NAMES = {ItemKind.NEWS: _l("News"), ItemKind.EVENT: _l("Events"),
 STATUS_NAMES = {ProjectStatus.PLANNED: _l("planned"),
                 ProjectStatus.RUNNING: _l("running"),
                 ProjectStatus.DONE: _l("done")}
-LANGS = ("cs", "en", "de", "pl")
+LANGS = LOCALES
 
 
 def markdown(mapping: dict[str, str] | None) -> Markup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from catalog import queries as catalog_queries
@@ -30,7 +31,8 @@ def audit() -> str:
     session = db_session()
     events = queries.audit_events(session, limit=PAGE, before_id=before)
     actors = {e.actor_id for e in events if e.actor_id}
-    users = {u.id: u for u in (session.get(User, i) for i in actors) if u is not None}
+    users = ({u.id: u for u in session.exec(select(User).where(col(User.id).in_(actors)))}
+             if actors else {})  # one query, not one per actor
     return render_template("admin/audit.html", events=events, users=users,
                            next_before=events[-1].id if len(events) == PAGE else None)
 

@@ -23,7 +23,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from catalog import batches
-from catalog import vocabularies as voc
 from catalog.db import transaction
 from catalog.museum import edm, lido_export
 from catalog.rdf.queries import catalog_record, iter_dataset_records
@@ -31,6 +30,7 @@ from catalog.rdf.stream import write_catalog
 from catalog.services import Upsert, upsert_dataset
 from portal.api import rest_records
 from portal.config import Settings
+from portal.web.filters import term_code
 
 DATASET_SLUG = "metadata-katalogu"
 SOURCE_ID = "portal:dumps"
@@ -82,11 +82,6 @@ def _objects_jsonl(engine: Engine, out: IO[bytes], settings: Settings) -> int:
     return count
 
 
-def _code(vocabulary: dict[str, voc.Term], iri: str | None) -> str:
-    term = voc.by_iri(vocabulary, iri) if iri else None
-    return term.code if term else ""
-
-
 def _datasets_csv(engine: Engine, out: IO[bytes], settings: Settings) -> int:
     text = _text(out)
     rows = csv.writer(text)
@@ -98,10 +93,10 @@ def _datasets_csv(engine: Engine, out: IO[bytes], settings: Settings) -> int:
         rows.writerow([
             d.slug, d.iri, d.title.get("cs", ""), d.title.get("en", ""),
             d.description.get("cs", ""), view.publisher.slug,
-            ";".join(_code(voc.THEMES, t) for t in d.themes),
+            ";".join(term_code(t, "theme") for t in d.themes),
             ";".join(d.keywords.get("cs", [])),
-            ";".join(sorted({_code(voc.FILE_TYPES, x.format) for x in dists} - {""})),
-            ";".join(sorted({_code(voc.LICENCES, x.license) for x in dists} - {""})),
+            ";".join(sorted({term_code(x.format, "format") for x in dists} - {""})),
+            ";".join(sorted({term_code(x.license, "licence") for x in dists} - {""})),
             d.issued.isoformat() if d.issued else "", d.modified.isoformat() if d.modified else "",
             d.updated_at.isoformat(timespec="seconds"), d.landing_page or "",
             " ".join(x.download_url or x.access_url for x in dists)])

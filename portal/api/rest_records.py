@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from catalog import vocabularies as voc
 from catalog.models import Agent, CollectionObject, Distribution
 from catalog.queries import DatasetView, ObjectView
 from portal.api import rest_models as m
+from portal.i18n import LOCALES
+from portal.web.filters import term_code
 
-LANGS = ("cs", "en", "de", "pl")
+LANGS = LOCALES
 
 
 def texts(mapping: dict[str, Any] | None) -> m.Texts:
@@ -29,9 +30,8 @@ def aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
 
-def _code(vocabulary: dict[str, voc.Term], iri: str | None) -> str | None:
-    term = voc.by_iri(vocabulary, iri) if iri else None
-    return term.code if term else None
+def _code(iri: str | None, vocabulary_name: str) -> str | None:
+    return term_code(iri, vocabulary_name) or None
 
 
 def links(base: str, api_path: str, html_path: str) -> m.Links:
@@ -42,9 +42,9 @@ def distribution(dist: Distribution, dataset_slug: str, base: str) -> m.Distribu
     return m.Distribution(
         id=dist.id or 0, iri=dist.iri, dataset=dataset_slug, title=texts(dist.title),
         description=texts(dist.description), access_url=dist.access_url,
-        download_url=dist.download_url, format=_code(voc.FILE_TYPES, dist.format),
+        download_url=dist.download_url, format=_code(dist.format, "format"),
         media_type=dist.media_type, byte_size=dist.byte_size,
-        licence=_code(voc.LICENCES, dist.license), licence_iri=dist.license,
+        licence=_code(dist.license, "licence"), licence_iri=dist.license,
         terms=m.Terms(author_work=dist.terms_author_work,
                       database_work=dist.terms_database_work,
                       special_db_rights=dist.terms_special_db_rights,
@@ -64,7 +64,7 @@ def dataset(view: DatasetView, base: str) -> m.Dataset:
     return m.Dataset(
         slug=d.slug, iri=d.iri, title=texts(d.title), description=texts(d.description),
         keywords=text_lists(d.keywords),
-        themes=[code for iri in d.themes if (code := _code(voc.THEMES, iri))],
+        themes=[code for iri in d.themes if (code := _code(iri, "theme"))],
         publisher=agent_ref(view.publisher),
         contact=m.Contact(name=contact.name, email=contact.email, url=contact.url)
         if contact else None,

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from captive_portal.errors import WifiError
 from catalog.errors import NotFound as RecordNotFound
 from catalog.errors import ValidationError
+from portal.i18n import LOCALES
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def register(app: Flask) -> None:
         # Nothing was granted; the reason is safe to show (it names the parameter, not values).
         html = render_template("wifi/error.html", status=exc.status, reason=exc.reason,
                                lang=str(get_locale() or "cs"), switch=None,
-                               locales=("cs", "en", "de", "pl"))
+                               locales=LOCALES)
         return Response(html, exc.status, headers={"Cache-Control": "no-store"}), exc.status
 
     @app.errorhandler(HTTPException)

@@ -26,11 +26,12 @@ from captive_portal.terms import TERMS, TERMS_VERSION
 from captive_portal.timetable import zip_folder
 from catalog.db import transaction
 from portal.accounts import csrf_exempt
+from portal.i18n import LOCALES
 from portal.state import db_session, state
 from portal.wifi_runtime import KEY, build_runtime, runtime
 
 bp = Blueprint("wifi", __name__)
-WIFI_LOCALES = ("cs", "en", "de", "pl")
+WIFI_LOCALES = LOCALES
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
