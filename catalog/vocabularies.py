@@ -200,12 +200,19 @@ RUIAN_LABELS = {
 }
 
 
+# vocabulary id -> (the vocabulary, kept so its id is never reused, and its terms by IRI)
+_BY_IRI: dict[int, tuple[dict[str, Term], dict[str, Term]]] = {}
+
+
 def by_iri(vocabulary: dict[str, Term], iri: str) -> Term | None:
-    """The term of ``vocabulary`` whose IRI is ``iri``, or None."""
-    for term in vocabulary.values():
-        if term.iri == iri:
-            return term
-    return None
+    """The term of ``vocabulary`` whose IRI is ``iri``, or None (an index built once per
+    vocabulary: documents, API results and exports look terms up per record)."""
+    cached = _BY_IRI.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:  # the tables are fixed after import
+        # the first term wins when two share an IRI, as in a scan in order
+        cached = _BY_IRI[id(vocabulary)] = (
+            vocabulary, {t.iri: t for t in reversed(list(vocabulary.values()))})
+    return cached[1].get(iri)
 
 
 def ruian_label(iri: str) -> str:

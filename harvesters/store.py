@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,6 +18,7 @@ from catalog import objects as catalog_objects
 from catalog import services as catalog_services
 from catalog.errors import CatalogError, NotFound
 from catalog.models import Agent, AgentKind, CollectionObject, Dataset, RecordState
+from catalog.rdf.parse import ascii_slug
 from catalog.schemas import DatasetInput, ObjectInput, parse_input
 from catalog.services import Upsert
 from harvesters.models import HarvestIdentity, HarvestRecord, IssueKind, RecordKind
@@ -98,10 +97,8 @@ def raw_hash(item: Harvested) -> str:
 
 
 def slugify(text: str, limit: int = 80) -> str:
-    """A URL slug from any text (diacritics folded)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    return slug[:limit].rstrip("-")
+    """A URL slug from any text (diacritics folded); "" when nothing is left."""
+    return ascii_slug(text, limit)
 
 
 def _short_hash(*parts: str, length: int = 8) -> str:

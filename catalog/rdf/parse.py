@@ -45,11 +45,16 @@ class RdfSyntaxError(ValueError):
     """A document could not be read as the RDF syntax it claimed."""
 
 
-def slugify(text: str, max_length: int = 120) -> str:
-    """ASCII slug of ``text`` ("Liberecký kraj" -> "liberecky-kraj")."""
+def ascii_slug(text: str, max_length: int = 120) -> str:
+    """ASCII slug of ``text`` ("Liberecký kraj" -> "liberecky-kraj"); "" when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "record"
+    return slug[:max_length].rstrip("-")
+
+
+def slugify(text: str, max_length: int = 120) -> str:
+    """ASCII slug of ``text``, "record" when nothing is left."""
+    return ascii_slug(text, max_length) or "record"
 
 
 def parse_rdf(data: bytes | str, syntax: str) -> Graph:
