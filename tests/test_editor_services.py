@@ -50,6 +50,33 @@ def test_revisions_record_changes_and_restore_brings_back_a_version(engine: Engi
         assert restored["distributions"] == [] and found.state == RecordState.PUBLISHED
 
 
+def test_an_edit_keeps_what_the_form_does_not_show(engine: Engine) -> None:
+    """HVD fields, source identifiers and a distribution's data service survive an edit."""
+    region = make_org(engine, PUBLISHER)
+    editor_user = make_user(engine, "e@kraj.example", role=Role.EDITOR, org=region)
+    api = {**DIST, "access_service": {"title": {"cs": "API odjezdů"},
+                                      "endpoint_url": "https://api.kraj.example/odjezdy"}}
+    record = dataset(distributions=[], identifiers=["ckan:0a1b2c"],
+                     applicable_legislation=["http://data.europa.eu/eli/reg_impl/2023/138/oj"],
+                     hvd_categories=["http://data.europa.eu/bna/c_b79e35eb"])
+    with transaction(engine) as session:
+        editor = principal(session, editor_user)
+        services.create_dataset(session, editor, region, record, base_url=BASE_URL)
+        services.add_distribution(session, editor, "odjezdy-vlaku", api, base_url=BASE_URL)
+    with transaction(engine) as session:
+        current = dataset_record(session, services.dataset_by_slug(session, "odjezdy-vlaku"))
+        services.update_dataset(session, editor, "odjezdy-vlaku",
+                                {**current, "title": {"cs": "Nový název"}}, base_url=BASE_URL)
+    with transaction(engine) as session:
+        kept = dataset_record(session, services.dataset_by_slug(session, "odjezdy-vlaku"))
+    assert kept["title"] == {"cs": "Nový název"}
+    assert kept["identifiers"] == ["ckan:0a1b2c"]
+    assert kept["hvd_categories"] == ["http://data.europa.eu/bna/c_b79e35eb"]
+    assert kept["applicable_legislation"] == ["http://data.europa.eu/eli/reg_impl/2023/138/oj"]
+    assert kept["distributions"][0]["access_service"]["endpoint_url"] == \
+        "https://api.kraj.example/odjezdy"
+
+
 def test_an_editor_of_another_publisher_changes_nothing(engine: Engine) -> None:
     region = make_org(engine, PUBLISHER)
     town = make_org(engine, {"slug": "mesto", "name": {"cs": "Město"}})

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog.models import Agent, ContactPoint, Dataset, Distribution
+from catalog.models import Agent, ContactPoint, DataService, Dataset, Distribution
+from catalog.rdf.records import service_input
 from catalog.vocabularies import TERMS_PERSONAL_DATA
 
 
@@ -16,7 +17,7 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def distribution_record(dist: Distribution) -> dict[str, Any]:
+def distribution_record(dist: Distribution, service: DataService | None = None) -> dict[str, Any]:
     personal = next((code for code, iri in TERMS_PERSONAL_DATA.items()
                      if iri == dist.terms_personal_data), dist.terms_personal_data)
     return {
@@ -29,6 +30,7 @@ def distribution_record(dist: Distribution) -> dict[str, Any]:
         "terms_database_author": dict(dist.terms_database_author),
         "terms_special_db_rights": dist.terms_special_db_rights, "personal_data": personal,
         "issued": _day(dist.issued), "modified": _day(dist.modified),
+        "access_service": service_input(service).model_dump(mode="json") if service else None,
     }
 
 
@@ -40,6 +42,9 @@ def dataset_record(session: Session, dataset: Dataset) -> dict[str, Any]:
         if dataset.contact_point_id else None
     distributions = session.exec(select(Distribution).where(
         Distribution.dataset_id == dataset.id).order_by(col(Distribution.position))).all()
+    service_ids = {d.access_service_id for d in distributions if d.access_service_id}
+    services = {s.id: s for s in session.exec(
+        select(DataService).where(col(DataService.id).in_(service_ids)))} if service_ids else {}
     bbox = [dataset.bbox_west, dataset.bbox_south, dataset.bbox_east, dataset.bbox_north]
     temporal = {"start": _day(dataset.temporal_start), "end": _day(dataset.temporal_end)} \
         if dataset.temporal_start or dataset.temporal_end else None
@@ -56,7 +61,11 @@ def dataset_record(session: Session, dataset: Dataset) -> dict[str, Any]:
         if contact else None,
         "issued": _day(dataset.issued), "modified": _day(dataset.modified),
         "state": dataset.state,
-        "distributions": [distribution_record(d) for d in distributions],
+        "identifiers": list(dataset.identifiers),
+        "applicable_legislation": list(dataset.applicable_legislation),
+        "hvd_categories": list(dataset.hvd_categories),
+        "distributions": [distribution_record(d, services.get(d.access_service_id or 0))
+                          for d in distributions],
     }
 
 
