@@ -1,5 +1,5 @@
-"""The read-only SPARQL endpoint's engine: an embedded Oxigraph store rebuilt from the catalog
-export (``rebuild_store``: a new store beside the old, then an atomic swap) and queries run in
+"""The read-only SPARQL endpoint's engine: an embedded Oxigraph store (kept by
+``catalog.sparql_store``: rebuilt, and updated by the outbox drain) and queries run in
 a child process that is killed at the timeout, so a runaway query really stops and the web
 worker stays healthy. SELECT/ASK results as SPARQL JSON, XML or CSV, CONSTRUCT/DESCRIBE as RDF;
 at most ``row_cap`` rows or triples. Updates are refused."""
@@ -10,18 +10,13 @@ import csv
 import io
 import json
 import multiprocessing
-import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from sqlalchemy import Engine
-
-from catalog.rdf.export import export_catalog
 
 RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -66,33 +61,6 @@ class SparqlAnswer:
     truncated: bool
 
 
-def current_store(root: Path) -> Path:
-    return root / "current"
-
-
-def rebuild_store(engine: Engine, root: Path, *, base_url: str) -> int:
-    """Load the whole published catalog into a fresh store and swap it in; returns how many
-    datasets it holds. Readers keep the old store until the swap."""
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f"staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    dump = root / f"dump-{os.getpid()}.nt"
-    with dump.open("w", encoding="utf-8") as out:
-        count = export_catalog(engine, out, "nt", base_url=base_url)
-    store = ox.Store(str(staging))
-    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    del store
-    dump.unlink()
-    target = current_store(root)
-    old = root / f"old-{os.getpid()}"
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return count
-
-
 def check_query(query: str) -> None:
     """Refuse updates before anything runs (the store is opened read-only as well)."""
     if _UPDATE.match(_COMMENT.sub("", query)):
@@ -134,7 +102,8 @@ def _child(sender: Any, store_path: str, query: str, fmt: str, row_cap: int) -> 
     try:
         store = ox.Store.read_only(store_path)
         try:
-            results = store.query(query)
+            # Each dataset, publisher and the catalog node have a graph: query their union.
+            results = store.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             sender.send(("syntax", str(exc)))
             return

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,7 +19,7 @@ from catalog.db import transaction
 from catalog.errors import CatalogError, NotFound
 from catalog.models import utcnow
 from catalog.search.base import SearchIndex
-from catalog.search.indexer import drain_outbox
+from catalog.search.indexer import DerivedStore, drain_outbox
 from harvesters import jobs
 from harvesters.errors import HarvestError
 from harvesters.http import HttpClient, Validators
@@ -99,7 +99,7 @@ def _wants_full(source: HarvestSource, incremental: bool, full: bool | None, sch
 def run_source(engine: Engine, name: str, *, http: HttpClient, settings: HarvestSettings,
                index: SearchIndex | None = None, full: bool | None = None,
                scheduled: bool = False, progress: Progress | None = None,
-               clock: Clock = utcnow) -> RunReport:
+               clock: Clock = utcnow, derived: Sequence[DerivedStore] = ()) -> RunReport:
     """Harvest the source ``name`` once. ``full=None`` lets the schedule decide (first runs and
     every ``full_every``-th scheduled run read everything; others are incremental)."""
     jobs.reap_stale(engine, job_timeout=settings.job_timeout, now=clock())
@@ -149,7 +149,7 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
         _remember(engine, source_id, state, report.status, scheduled)
         jobs.release_lock(engine, source_id, job_id)
     if index is not None and report.status is not JobStatus.FAILED:
-        drain_outbox(engine, index, wait=True)
+        drain_outbox(engine, index, wait=True, derived=derived)
     return report
 
 
@@ -274,13 +274,14 @@ def due_sources(engine: Engine, now: datetime) -> list[str]:
 
 def run_due(engine: Engine, *, http: HttpClient, settings: HarvestSettings,
             index: SearchIndex | None = None, progress: Progress | None = None,
-            clock: Clock = utcnow) -> list[RunReport]:
+            clock: Clock = utcnow, derived: Sequence[DerivedStore] = ()) -> list[RunReport]:
     """Run every due source once, one after the other (for cron or a systemd timer)."""
     reports: list[RunReport] = []
     for name in due_sources(engine, clock()):
         try:
             reports.append(run_source(engine, name, http=http, settings=settings, index=index,
-                                      scheduled=True, progress=progress, clock=clock))
+                                      scheduled=True, progress=progress, clock=clock,
+                                      derived=derived))
         except SourceBusy:
             log.info("harvest source %s is already running; skipped", name)
     return reports

@@ -9,7 +9,6 @@ from flask.cli import with_appcontext
 from catalog.aliases import add_arcgis_alias, rename_dataset
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
-from catalog.search.indexer import drain_outbox
 from portal.state import state
 
 
@@ -30,7 +29,7 @@ def rename(slug: str, new_slug: str) -> None:
             rename_dataset(session, slug, new_slug)
     except (NotFound, ValidationError) as exc:
         raise click.ClickException(str(exc)) from None
-    drain_outbox(portal.engine, portal.search)
+    portal.drain()
     click.echo(f"/datasets/{slug} now redirects to /datasets/{new_slug}")
 
 

@@ -136,8 +136,6 @@ def sparql_group() -> None:
 def sparql_rebuild() -> None:
     """Load the published catalog into a fresh Oxigraph store and swap it in (run after
     changes, e.g. from cron; queries keep using the old store until the swap)."""
-    from catalog.sparql import rebuild_store
-
-    settings = state().settings
-    count = rebuild_store(state().engine, settings.sparql_path, base_url=settings.base_url)
+    portal = state()
+    count = portal.sparql.rebuild(portal.engine)
     click.echo(f"SPARQL store rebuilt: {count} datasets")

@@ -14,7 +14,7 @@ from captive_portal.demo import load_locations
 from catalog.db import transaction
 from catalog.demo import load_datasets, load_objects
 from catalog.errors import ConfigurationError
-from catalog.search.indexer import check, drain_outbox, reindex
+from catalog.search.indexer import check, reindex
 from portal import migrate
 from portal.config import describe
 from portal.state import PortalState, state
@@ -76,7 +76,7 @@ def demo_load() -> None:
         slugs = list(load_locations(session))
     click.echo(f"wifi locations: {len(slugs)}")
     _demo_wifi(portal)
-    applied = drain_outbox(portal.engine, portal.search, wait=True)
+    applied = portal.drain(wait=True)
     click.echo(f"search index: {applied} changes applied")
 
 
@@ -90,7 +90,7 @@ def search() -> None:
 def search_drain() -> None:
     """Apply queued changes to the search index."""
     portal = _state()
-    click.echo(f"{drain_outbox(portal.engine, portal.search, wait=True)} changes applied")
+    click.echo(f"{portal.drain(wait=True)} changes applied")
 
 
 @search.command("reindex")

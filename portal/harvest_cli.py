@@ -113,7 +113,7 @@ def harvest_run(name: str, full: bool | None) -> None:
     try:
         report = run_source(portal.engine, name, http=http_client(portal.settings),
                             settings=harvest_settings(portal.settings), index=portal.search,
-                            full=full, progress=_progress)
+                            full=full, progress=_progress, derived=portal.derived)
     except (CatalogError, HarvestError) as exc:
         _fail(str(exc))
     _report_text(report)
@@ -201,7 +201,7 @@ def harvest_run_due() -> None:
     portal = state()
     reports = run_due(portal.engine, http=http_client(portal.settings),
                       settings=harvest_settings(portal.settings), index=portal.search,
-                      progress=_progress)
+                      progress=_progress, derived=portal.derived)
     if not reports:
         click.echo("no source is due")
     for report in reports:

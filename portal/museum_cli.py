@@ -16,7 +16,6 @@ from catalog.models import AgentKind
 from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.imports import get_import, process_import, publish_import, report, start_import
 from catalog.museum.models import ImportStatus
-from catalog.search.indexer import drain_outbox
 from portal.state import state
 
 
@@ -62,7 +61,7 @@ def import_file(path: Path, institution: str, valid_only: bool, check: bool) -> 
         sys.exit(1)
     with transaction(portal.engine) as session:
         click.echo(f"imported and published {get_import(session, import_id).imported} records")
-    applied = drain_outbox(portal.engine, portal.search, wait=True)
+    applied = portal.drain(wait=True)
     click.echo(f"search index: {applied} changes applied")
 
 
@@ -83,4 +82,4 @@ def datasets() -> None:
         sys.exit(1)
     for slug, outcome in outcomes:
         click.echo(f"{slug}: {outcome.value}")
-    drain_outbox(portal.engine, portal.search, wait=True)
+    portal.drain(wait=True)

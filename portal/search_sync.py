@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from catalog.models import SearchOutbox
 from catalog.search.base import SearchUnavailable
-from catalog.search.indexer import drain_outbox
 from portal.state import state
 
 log = logging.getLogger(__name__)
@@ -38,11 +37,10 @@ def _after_rollback(session: Session, _previous: Any) -> None:
 def _drain_after_response(response: Response) -> Response:
     if g.pop("search_outbox_committed", False):
         portal = state()
-        engine, index = portal.engine, portal.search
 
         def drain() -> None:
             try:
-                drain_outbox(engine, index, wait=False)
+                portal.drain(wait=False)
             except SearchUnavailable as exc:  # the rows stay queued for the next drain
                 log.warning("search index not updated after the request: %s", exc)
 

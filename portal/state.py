@@ -13,9 +13,11 @@ import captive_portal.search  # noqa: F401  (registers the Wi-Fi locations with 
 from catalog.db import make_engine
 from catalog.search.analysis import Synonyms
 from catalog.search.base import SearchIndex
+from catalog.search.indexer import DerivedStore, drain_outbox
 from catalog.search.locks import FileLock, PostgresAdvisoryLock
 from catalog.search.meili import MeilisearchIndex
 from catalog.search.tantivy_index import TantivyIndex
+from catalog.sparql_store import SparqlStore
 from portal.config import Settings
 
 KEY = "portal"
@@ -26,12 +28,23 @@ class PortalState:
     settings: Settings
     engine: Engine
     search: SearchIndex
+    sparql: SparqlStore
+
+    @property
+    def derived(self) -> tuple[DerivedStore, ...]:
+        """The stores besides the search index that the outbox feeds."""
+        return (self.sparql,)
+
+    def drain(self, *, wait: bool = False) -> int:
+        """Apply the outbox to the search index and every derived store."""
+        return drain_outbox(self.engine, self.search, wait=wait, derived=self.derived)
 
 
 def build_state(settings: Settings) -> PortalState:
     """Engines and clients for ``settings``; cheap, nothing is connected yet."""
     engine = make_engine(settings.database_url)
-    return PortalState(settings=settings, engine=engine, search=build_search(settings, engine))
+    return PortalState(settings=settings, engine=engine, search=build_search(settings, engine),
+                       sparql=SparqlStore(settings.sparql_path, base_url=settings.base_url))
 
 
 def build_search(settings: Settings, engine: Engine) -> SearchIndex:

@@ -17,7 +17,6 @@ from captive_portal.publishing import DEMO_TIMETABLE_SLUG, ensure_stats_dataset,
 from captive_portal.retention import purge
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
-from catalog.search.indexer import drain_outbox
 from portal.state import state
 from portal.wifi_runtime import fetch_url, runtime
 
@@ -139,7 +138,7 @@ def purge_command() -> None:
     with transaction(portal.engine) as session:
         report = purge(session, now=_now(), retention_days=portal.settings.wifi_retention_days)
         ensure_stats_dataset(session, portal.settings.base_url)
-    drain_outbox(portal.engine, portal.search, wait=True)
+    portal.drain(wait=True)
     click.echo(f"purged: {report.grants} grant records, {report.once} replay digests, "
                f"{report.pending} uncollected grants")
 

@@ -7,9 +7,9 @@ between writing the index and deleting the outbox rows only makes the next drain
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
@@ -186,10 +186,18 @@ def _expand_agents(session: Session, by_kind: dict[str, set[int]]) -> None:
     by_kind.setdefault("object", set()).update(i for i in objects if i is not None)
 
 
+class DerivedStore(Protocol):
+    """Another store kept from the same outbox (the SPARQL store): it gets each drained batch's
+    changed ids by kind, after the expansions, before the rows are deleted. It must be
+    idempotent (a failed drain redoes the batch)."""
+
+    def apply(self, session: Session, changes: Mapping[str, set[int]]) -> None: ...
+
+
 def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
-                 batch: int = BATCH) -> int:
-    """Apply queued changes to the index; returns how many outbox rows were applied (0 when
-    another process holds the writer role and ``wait`` is off)."""
+                 batch: int = BATCH, derived: Sequence[DerivedStore] = ()) -> int:
+    """Apply queued changes to the index and to the ``derived`` stores; returns how many outbox
+    rows were applied (0 when another process holds the writer role and ``wait`` is off)."""
     applied = 0
     with index.writer(wait=wait) as acquired:
         if not acquired:
@@ -210,6 +218,8 @@ def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
                         _sync(session, index, kind, sorted(ids))
                     else:
                         log.warning("outbox rows of unknown kind %r skipped", kind)
+                for store in derived:
+                    store.apply(session, by_kind)
                 session.execute(delete(SearchOutbox).where(
                     col(SearchOutbox.id).in_([row.id for row in rows])))
                 session.commit()

@@ -14,7 +14,6 @@ from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, AgentKind, Dataset, RecordState
 from catalog.permissions import Action, NotAuthorized, Principal, require
-from catalog.search.indexer import drain_outbox
 from portal.api import ckan_params as params
 from portal.api.auth import token_use
 from portal.api.ckan import action, authorization_error
@@ -50,7 +49,7 @@ def _publisher_slug(session: Any) -> Any:
 
 def _finish(slug: str) -> dict[str, Any]:
     portal = state()
-    drain_outbox(portal.engine, portal.search, wait=False)
+    portal.drain(wait=False)
     with transaction(portal.engine) as session:
         view = batches.dataset_by_key(session, slug, states=ALL_STATES)
     return packages([view])[0]
@@ -129,7 +128,7 @@ def package_delete(data: dict[str, Any]) -> None:
         _authorized(actor, Action.DATASET_DELETE, dataset)
         services.set_dataset_state(session, dataset.slug, RecordState.ARCHIVED)
     portal = state()
-    drain_outbox(portal.engine, portal.search, wait=False)
+    portal.drain(wait=False)
     return None
 
 

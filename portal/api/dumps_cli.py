@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from catalog.search.indexer import drain_outbox
 from portal.api.dumps import DumpFile, build_and_publish
 from portal.state import state
 
@@ -26,6 +25,6 @@ def build() -> None:
         click.echo(f"  {done.name}: {done.records} records, {done.byte_size} bytes")
 
     files, outcome = build_and_publish(portal.engine, portal.settings, progress=progress)
-    drain_outbox(portal.engine, portal.search, wait=True)
+    portal.drain(wait=True)
     click.echo(f"{len(files)} dumps in {portal.settings.dumps_path}; catalog-metadata dataset "
                f"{outcome.value}")

@@ -21,7 +21,6 @@ from catalog.editor.uploads import UploadProblem, UploadRefused, path_of, store
 from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, ContactPoint, Distribution, RecordState
 from catalog.permissions import Action, can
-from catalog.search.indexer import drain_outbox
 from portal.accounts import authorize, get_current_user, login_required
 from portal.editor import forms
 from portal.state import db_session, state
@@ -41,7 +40,7 @@ def _reindex() -> None:
     """Apply the write's outbox rows now if no other process is doing it (they wait for the
     next drain otherwise: nothing is lost)."""
     try:
-        drain_outbox(state().engine, state().search, wait=False)
+        state().drain(wait=False)
     except Exception:  # the index is derived: a failure here must not fail the saved change
         log.exception("applying index changes after an edit failed")
 

@@ -36,7 +36,6 @@ from catalog.museum.csv_import import COLUMNS, template
 from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.models import ImportStatus
 from catalog.museum.uploads import Limits
-from catalog.search.indexer import drain_outbox
 from harvesters import services as harvest_services
 from harvesters.models import HarvestSource, Schedule, SourceType
 from portal.accounts import Action, authorize, login_required
@@ -197,7 +196,7 @@ def import_publish(import_id: int) -> BaseResponse:
         flash(exc.message)
         return redirect(url_for("curator.import_page", import_id=import_id))
     _sync_datasets()
-    drain_outbox(portal.engine, portal.search)
+    portal.drain()
     flash(gettext("%(count)d records were published.", count=done.imported))
     return redirect(url_for("curator.collection", slug=museum.slug))
 
@@ -229,7 +228,7 @@ def object_state(object_id: int) -> BaseResponse:
     with transaction(portal.engine) as session:
         (curation.publish if action == "publish" else curation.withdraw)(session, object_id)
     _sync_datasets()
-    drain_outbox(portal.engine, portal.search)
+    portal.drain()
     museum = db_session().get(Agent, obj.institution_id)
     assert museum is not None
     flash(gettext("Published.") if action == "publish" else gettext("Withdrawn from the public "
@@ -312,7 +311,7 @@ def edit(object_id: int) -> Any:
         except ValidationError as exc:
             errors[_ERROR_FIELDS.get(exc.field, exc.field)] = exc.message
         else:
-            drain_outbox(portal.engine, portal.search)
+            portal.drain()
             flash(gettext("Saved."))
             return redirect(url_for("curator.edit", object_id=object_id))
     body = render_template("curator/edit.html", obj=obj, museum=museum, values=values,

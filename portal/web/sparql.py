@@ -13,9 +13,9 @@ from catalog.sparql import (
     SparqlTimeout,
     SparqlUnavailable,
     SparqlUpdateRefused,
-    current_store,
     run_query,
 )
+from catalog.sparql_store import current_store
 from portal.accounts import csrf_exempt
 from portal.state import state
 
