@@ -32,3 +32,12 @@ class ConfigurationError(CatalogError):
         super().__init__(f"{variable}: {message}")
         self.variable = variable
         self.message = message
+
+
+class NotPublishable(CatalogError):
+    """A dataset cannot be published as it is: ``problems`` lists (field, message) pairs, the
+    fields as the NKOD-style checks name them (``spatial``, ``download_url``, ``license``)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+        self.problems = problems

@@ -136,13 +136,17 @@ def make_settings(instance: Path, **env: str) -> Settings:
     })
 
 
+def app_on_copy(instance: Path, sqlite_template: Path, **env: str) -> Flask:
+    """An app whose ``instance`` folder (created) holds a copy of the migrated template."""
+    instance.mkdir()
+    shutil.copy(sqlite_template, instance / "portal.sqlite3")
+    return create_app(make_settings(instance, **env))
+
+
 @pytest.fixture
 def app(tmp_path: Path, sqlite_template: Path) -> Flask:
     """An app on an empty, migrated SQLite catalog."""
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copy(sqlite_template, instance / "portal.sqlite3")
-    return create_app(make_settings(instance))
+    return app_on_copy(tmp_path / "instance", sqlite_template)
 
 
 @pytest.fixture
@@ -153,10 +157,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="session")
 def demo_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Flask:
     """An app with the demo catalog loaded through the CLI, shared by read-only tests."""
-    instance = tmp_path_factory.mktemp("demo") / "instance"
-    instance.mkdir()
-    shutil.copy(sqlite_template, instance / "portal.sqlite3")
-    app = create_app(make_settings(instance))
+    app = app_on_copy(tmp_path_factory.mktemp("demo") / "instance", sqlite_template)
     from portal.cli import demo_load
 
     result = app.test_cli_runner().invoke(demo_load)

@@ -43,21 +43,42 @@ def shared_file(name: str) -> Path:
     return path
 
 
+# Optional in our model or not held (yet): open-ended periods, datasets without a period
+# or contact point (the museums' collection datasets), ADMS publisher types, service
+# specifications and endpoint descriptions.
+KNOWN_WARNINGS = {"endDate", "startDate", "temporal", "type", "conformsTo",
+                  "endpointDescription", "availability", "description", "contactPoint"}
+
+
+def export_graph(app: Flask, path: Path) -> Graph:
+    """The app's whole catalog as `portal catalog export` writes it (Turtle)."""
+    result = app.test_cli_runner().invoke(catalog_group, ["export", "--format", "ttl", str(path)])
+    assert result.exit_code == 0, result.output
+    return Graph().parse(path, format="turtle")
+
+
+def official_findings(graph: Graph) -> list[Finding]:
+    """The official DCAT-AP 3.0.1 shapes (mandatory and recommended) over ``graph``."""
+    shapes = load_shapes(*(shared_file(name) for name in SHAPES))
+    return shacl_findings(graph, shapes, "dcat-ap-3.0.1")
+
+
+def warned_properties(findings: list[Finding]) -> set[str]:
+    """The local names of the properties the recommended shapes warn about."""
+    return {f.path.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for f in findings
+            if f.severity is Severity.WARNING}
+
+
 @pytest.fixture(scope="session")
 def demo_export(demo_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Graph:
     """The whole demo catalog as `portal catalog export` writes it (one run per session)."""
-    path = tmp_path_factory.mktemp("export") / "catalog.ttl"
-    result = demo_app.test_cli_runner().invoke(catalog_group,
-                                               ["export", "--format", "ttl", str(path)])
-    assert result.exit_code == 0, result.output
-    return Graph().parse(path, format="turtle")
+    return export_graph(demo_app, tmp_path_factory.mktemp("export") / "catalog.ttl")
 
 
 @pytest.fixture(scope="session")
 def official_results(demo_export: Graph) -> list[Finding]:
     """The official DCAT-AP 3.0.1 shapes over the full export: validated once per session."""
-    shapes = load_shapes(*(shared_file(name) for name in SHAPES))
-    return shacl_findings(demo_export, shapes, "dcat-ap-3.0.1")
+    return official_findings(demo_export)
 
 
 def test_demo_catalog_has_no_dcat_ap_violations(official_results: list[Finding]) -> None:
@@ -67,13 +88,7 @@ def test_demo_catalog_has_no_dcat_ap_violations(official_results: list[Finding])
 
 def test_recommended_shapes_report_warnings_only_for_known_gaps(
         official_results: list[Finding]) -> None:
-    warned = {f.path.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for f in official_results
-              if f.severity is Severity.WARNING}
-    # Optional in our model or not held (yet): open-ended periods, datasets without a period
-    # or contact point (the museums' collection datasets), ADMS publisher types, service
-    # specifications and endpoint descriptions.
-    assert warned <= {"endDate", "startDate", "temporal", "type", "conformsTo",
-                      "endpointDescription", "availability", "description", "contactPoint"}
+    assert warned_properties(official_results) <= KNOWN_WARNINGS
 
 
 def test_the_export_holds_every_published_dataset(demo_app: Flask, demo_export: Graph) -> None:
@@ -106,6 +121,19 @@ def errors_of(validator: Any, document: Any) -> list[str]:
             for e in validator.iter_errors(document)]
 
 
+def lkod_record_errors(client: FlaskClient, validators: dict[str, Any]
+                       ) -> tuple[list[str], dict[str, list[str]]]:
+    """The IRIs /katalog.jsonld lists, and the Czech JSON Schema errors of each record."""
+    catalog = client.get("/katalog.jsonld").get_json()
+    errors = {}
+    for iri in catalog["datová_sada"]:
+        record = client.get(iri.removeprefix(BASE_URL) + ".jsonld").get_json()
+        found = errors_of(validators["dataset"], record)
+        if found:
+            errors[iri] = found
+    return catalog["datová_sada"], errors
+
+
 def test_lkod_catalog_passes_the_czech_json_schema(demo_client: FlaskClient,
                                                    validators: dict[str, Any]) -> None:
     document = demo_client.get("/katalog.jsonld").get_json()
@@ -114,14 +142,8 @@ def test_lkod_catalog_passes_the_czech_json_schema(demo_client: FlaskClient,
 
 def test_every_lkod_dataset_record_passes_the_czech_json_schema(
         demo_client: FlaskClient, validators: dict[str, Any]) -> None:
-    catalog = demo_client.get("/katalog.jsonld").get_json()
-    errors = {}
-    for iri in catalog["datová_sada"]:
-        record = demo_client.get(iri.removeprefix(BASE_URL) + ".jsonld").get_json()
-        found = errors_of(validators["dataset"], record)
-        if found:
-            errors[iri] = found
-    assert len(catalog["datová_sada"]) == published_dataset_count(demo_client.application)
+    iris, errors = lkod_record_errors(demo_client, validators)
+    assert len(iris) == published_dataset_count(demo_client.application)
     assert errors == {}
 
 

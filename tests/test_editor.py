@@ -68,6 +68,14 @@ def create(client: FlaskClient, **changes: str) -> object:
     return post(client, "/editor/new?publisher=liberecky-kraj", {**FORM, **changes})
 
 
+def publish(client: FlaskClient, slug: str) -> object:
+    """Add the linked file a dataset needs to be published, then publish it."""
+    post(client, f"/editor/datasets/{slug}/distributions/new", {
+        "kind": "url", "access_url": f"https://data.kraj.example/{slug}.csv", "format": "CSV",
+        "licence": "CC-BY-4.0"}, content_type="multipart/form-data")
+    return post(client, f"/editor/datasets/{slug}/state", {"state": "published"})
+
+
 def upload(client: FlaskClient, slug: str, content: bytes, name: str, **fields: str) -> object:
     return post(client, f"/editor/datasets/{slug}/distributions/new",
                 {"kind": "upload", "file": (io.BytesIO(content), name), "licence": "CC-BY-4.0",
@@ -193,7 +201,7 @@ def test_html_in_text_fields_is_stored_as_text_and_shown_escaped(editor_app: Fla
     create(editor, title_cs="<script>alert(1)</script>", description_cs="<b>tučně</b>")
     [dataset] = stored(editor_app, Dataset)
     assert dataset.title["cs"] == "<script>alert(1)</script>"
-    post(editor, f"/editor/datasets/{dataset.slug}/state", {"state": "published"})
+    assert publish(editor, dataset.slug).status_code == 302
     html = editor_app.test_client().get(f"/datasets/{dataset.slug}").get_data(True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;tučně" in html
@@ -202,7 +210,7 @@ def test_html_in_text_fields_is_stored_as_text_and_shown_escaped(editor_app: Fla
 def test_publish_find_edit_history_and_admin_restore(editor_app: Flask) -> None:
     editor = client_as(editor_app, "editor@kraj.example")
     create(editor)
-    post(editor, "/editor/datasets/odjezdy-autobusu/state", {"state": "published"})
+    assert publish(editor, "odjezdy-autobusu").status_code == 302
     public = editor_app.test_client()
     assert "Odjezdy autobusů" in public.get("/datasets?q=autobusu").get_data(True)
     edited = post(editor, "/editor/datasets/odjezdy-autobusu/edit",
@@ -220,7 +228,7 @@ def test_publish_find_edit_history_and_admin_restore(editor_app: Flask) -> None:
     [dataset] = stored(editor_app, Dataset)
     assert dataset.title["cs"] == "Odjezdy autobusů" and dataset.state == "published"
     assert [r.action for r in stored(editor_app, DatasetRevision)] == [
-        "create", "publish", "edit", "restore:1"]
+        "create", "add_distribution", "publish", "edit", "restore:1"]
     assert "Odjezdy autobusů a vlaků" not in public.get("/datasets?q=autobusu").get_data(True)
 
 

@@ -21,7 +21,8 @@ from tests.conftest import BASE_URL
 from tests.records import PUBLISHER, dataset
 
 DIST = {"title": {"cs": "Odjezdy"}, "access_url": "https://data.kraj.example/o.csv",
-        "format": "CSV", "license": "CC-BY-4.0"}
+        "download_url": "https://data.kraj.example/o.csv", "format": "CSV",
+        "license": "CC-BY-4.0"}
 
 
 def test_revisions_record_changes_and_restore_brings_back_a_version(engine: Engine) -> None:

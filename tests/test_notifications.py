@@ -44,6 +44,9 @@ def _publish(app: Flask, **changes: object) -> None:
         region = editor.publisher_for(session, "liberecky-kraj")
         record = dataset(distributions=[], **changes)
         editor.create_dataset(session, actor, region, record, base_url=BASE_URL)
+        # Published only with a distribution (what the national catalog requires).
+        editor.add_distribution(session, actor, "odjezdy-vlaku",
+                                dataset()["distributions"][0], base_url=BASE_URL)
         editor.set_state(session, actor, "odjezdy-vlaku", RecordState.PUBLISHED)
 
 

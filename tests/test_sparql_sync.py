@@ -111,6 +111,7 @@ def test_after_changes_the_store_holds_what_a_rebuild_would(built: Flask, tmp_pa
     publish(editor)
     other = {**FORM, "slug": "odjezdy-vlaku", "title_cs": "Odjezdy vlaků", "title_en": ""}
     assert create_dataset(editor, PUBLISHER["slug"], other).status_code == 302
+    assert add_distribution(editor, "odjezdy-vlaku", CSV).status_code == 302
     assert set_state(editor, "odjezdy-vlaku", "published").status_code == 302
     assert edit_dataset(editor, SLUG, {**FORM, "keywords_cs": "autobusy"}).status_code == 302
     reader = built.test_client()

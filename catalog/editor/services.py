@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -13,8 +14,8 @@ from catalog import iris, queries, services
 from catalog.accounts.services import actor_id, audit
 from catalog.editor.models import DatasetRevision, StoredFile
 from catalog.editor.records import dataset_record, differences
-from catalog.editor.uploads import StoredUpload
-from catalog.errors import NotFound, ValidationError
+from catalog.editor.uploads import MEDIA_TYPES, StoredUpload
+from catalog.errors import NotFound, NotPublishable, ValidationError
 from catalog.models import (
     Agent,
     AgentKind,
@@ -26,6 +27,9 @@ from catalog.models import (
     utcnow,
 )
 from catalog.permissions import Action, Principal, require
+from catalog.quality.findings import Severity
+from catalog.quality.nkod import check_record
+from catalog.rdf.queries import iter_dataset_records
 from catalog.schemas import DistributionInput, parse_input
 
 
@@ -113,6 +117,9 @@ def add_distribution(session: Session, actor: Principal, slug: str,
         url = f"{base_url.rstrip('/')}/files/{stored.id}/{upload.filename}"
         values.update(access_url=url, download_url=url, format=upload.format,
                       media_type=upload.media_type, byte_size=upload.byte_size)
+    elif not values.get("media_type") and values.get("format") in MEDIA_TYPES:
+        # The national catalog requires a media type with the format: the format's usual one.
+        values["media_type"] = MEDIA_TYPES[values["format"]]
     dist_in = parse_input(DistributionInput, values)
     current = dataset_record(session, dataset)["distributions"]
     url_key = dist_in.download_url or dist_in.access_url
@@ -189,11 +196,31 @@ def set_state(session: Session, actor: Principal, slug: str, state: RecordState)
     services.set_dataset_state(session, slug, state)
     if state == RecordState.PUBLISHED and dataset.issued is None:
         dataset.issued = utcnow().date()
+    if state == RecordState.PUBLISHED:
+        session.flush()
+        problems = publishing_problems(next(iter_dataset_records(session, [dataset.id or 0])))
+        if problems:
+            raise NotPublishable(problems)  # the caller's transaction rolls back
     if state == RecordState.ARCHIVED:
         audit(session, "dataset.delete", actor_id=actor_id(actor), target_kind="dataset",
               target_id=dataset.id, slug=slug)
     revise(session, actor, dataset, name)
     return dataset
+
+
+def publishing_problems(record: Any) -> list[tuple[str, str]]:
+    """What keeps a dataset record out of the national catalog (the NKOD-style checks'
+    violations) or short of DCAT-AP's recommendations we hold publishers to (a licence on
+    every distribution), as (field, message) pairs without repeats."""
+    # Our own IRIs and file URLs are http only where the portal runs without TLS (development):
+    # that is the deployment's matter, not the publisher's.
+    parts = urlsplit(record.iri)
+    own = f"{parts.scheme}://{parts.netloc}/"
+    found = [(f.path, f.message) for f in check_record(record)
+             if f.severity is Severity.VIOLATION and f.path != "iri" and own not in f.message]
+    found += [("license", "a distribution has no licence")
+              for d in record.distributions if not d.distribution.license]
+    return list(dict.fromkeys(found))
 
 
 def revisions(session: Session, dataset: Dataset) -> list[DatasetRevision]:

@@ -54,6 +54,33 @@ TYPE_MESSAGES = {
 }
 
 
+# What keeps a dataset from being published (catalog.editor.services.publishing_problems), by
+# the field the check names.
+PUBLISHING_MESSAGES = {
+    "spatial": _l("Choose at least one place the data covers."),
+    "themes": _l("Choose at least one theme."),
+    "frequency": _l("Choose how often the data is updated."),
+    "keywords": _l("Enter at least one keyword."),
+    "distributions": _l("Add at least one distribution (a file, a web address or an API)."),
+    "download_url": _l("Give each file distribution a direct download address."),
+    "format": _l("Choose the format of each file distribution."),
+    "media_type": _l("Choose the format of each file distribution."),
+    "license": _l("Choose a licence for each distribution."),
+    "access_url": _l("Web addresses must start with https://."),
+    "access_service.endpoint_url": _l("Web addresses must start with https://."),
+    "contact.email": _l("Enter a valid contact e-mail address."),
+}
+
+
+def publishing_messages(problems: list[tuple[str, str]]) -> list[str]:
+    """The publishing problems as messages in the visitor's language, each once."""
+    found = [str(PUBLISHING_MESSAGES[field]) if field in PUBLISHING_MESSAGES
+             else gettext("To fix before publishing: %(field)s (%(problem)s)", field=field,
+                     problem=problem)
+             for field, problem in problems]
+    return list(dict.fromkeys(found))
+
+
 def message(text: str, error_type: str | None = None) -> str:
     """A catalog validation message in the visitor's language."""
     if text in KNOWN_MESSAGES:
@@ -197,7 +224,9 @@ def distribution_record(form: MultiDict[str, str]) -> dict[str, Any]:
         "title": _lang_map(form, "title"),
         "description": _lang_map(form, "description"),
         "access_url": _text(form, "access_url"),
-        "download_url": _optional(form, "download_url"),
+        # The form asks for a direct download address "if different" from the file's address.
+        "download_url": _optional(form, "download_url") or (
+            _optional(form, "access_url") if form.get("kind") == "url" else None),
         "format": _optional(form, "format"),
         "license": _optional(form, "licence"),
         "terms_author_work": _text(form, "terms_author_work") or "none",

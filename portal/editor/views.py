@@ -18,7 +18,7 @@ from catalog.db import transaction
 from catalog.editor import services
 from catalog.editor.records import dataset_record
 from catalog.editor.uploads import UploadProblem, UploadRefused, path_of, store
-from catalog.errors import NotFound, ValidationError
+from catalog.errors import NotFound, NotPublishable, ValidationError
 from catalog.models import Agent, ContactPoint, Distribution, RecordState
 from catalog.permissions import Action, can
 from portal.accounts import authorize, get_current_user, login_required
@@ -99,11 +99,15 @@ def _editable(slug: str, action: Action = Action.DATASET_EDIT) -> Any:
 @bp.get("/datasets/<slug:slug>")
 @login_required
 def dataset(slug: str) -> str:
-    found = _editable(slug, Action.DATASET_VIEW_DRAFT)
+    return _dataset_page(_editable(slug, Action.DATASET_VIEW_DRAFT))[0]
+
+
+def _dataset_page(found: Any, status: int = 200, problems: list[str] | None = None
+                  ) -> tuple[str, int]:
     session = db_session()
     return render_template("editor/dataset.html", dataset=found,
                            publisher=session.get(Agent, found.publisher_id),
-                           record=dataset_record(session, found))
+                           record=dataset_record(session, found), problems=problems), status
 
 
 @bp.route("/datasets/<slug:slug>/edit", methods=["GET", "POST"])
@@ -215,13 +219,17 @@ STATES = {"published": RecordState.PUBLISHED, "draft": RecordState.DRAFT,
 
 @bp.post("/datasets/<slug:slug>/state")
 @login_required
-def change_state(slug: str) -> Response:
+def change_state(slug: str) -> Response | tuple[str, int]:
     _editable(slug, Action.DATASET_VIEW_DRAFT)
     wanted = STATES.get(request.form.get("state", ""))
     if wanted is None:
         abort(400, gettext("Unknown state."))
-    with transaction(state().engine) as db:
-        services.set_state(db, _principal(), slug, wanted)
+    try:
+        with transaction(state().engine) as db:
+            services.set_state(db, _principal(), slug, wanted)
+    except NotPublishable as exc:
+        return _dataset_page(_editable(slug, Action.DATASET_VIEW_DRAFT), 400,
+                             forms.publishing_messages(exc.problems))
     _reindex()
     flash({RecordState.PUBLISHED: gettext("The dataset is published."),
            RecordState.DRAFT: gettext("The dataset is a draft again (not public)."),
