@@ -30,7 +30,7 @@ from catalog.rdf import (
     parse_rdf,
     record_from_input,
 )
-from catalog.rdf.queries import dataset_record
+from catalog.rdf.queries import dataset_record, iter_dataset_records
 from catalog.schemas import AgentInput, DatasetInput, parse_input
 from catalog.services import create_dataset, ensure_local_catalog, upsert_agent
 from tests.conftest import BASE_URL, IN_CI, SHARED_DIR
@@ -266,3 +266,26 @@ def test_stored_dataset_round_trips_from_the_database(engine: Engine) -> None:
     graph = Graph().parse(data=dcat_ap_3.to_graph(dcat_ap_cz.dataset_triples(rec))
                           .serialize(format="turtle"), format="turtle")
     assert canonical(parse_dataset_graph(graph, rec.iri)) == canonical(original)
+
+
+def test_records_read_as_plain_rows_are_the_models_validation_builds(engine: Engine) -> None:
+    """The export reads plain rows and builds its models without validating (trusted rows):
+    the same records as the ORM path, each model what validating its values gives, every
+    field in the schema's order (model_dump and equality depend on it)."""
+    original = full_dataset()
+    with transaction(engine) as session:
+        ensure_local_catalog(session, BASE_URL, {"cs": "Katalog"})
+        upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+        create_dataset(session, original, base_url=BASE_URL)
+    with transaction(engine) as session:
+        [streamed] = list(iter_dataset_records(session))
+        assert streamed == dataset_record(session, original.slug)
+    models = [streamed.dataset, streamed.dataset.contact, streamed.dataset.temporal,
+              *(d.distribution for d in streamed.distributions),
+              *(d.distribution.access_service for d in streamed.distributions
+                if d.distribution.access_service)]
+    assert len(models) == 6
+    for model in models:
+        assert model is not None
+        assert list(model.__dict__) == list(type(model).model_fields)
+        assert type(model).model_validate(model.model_dump()) == model

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from catalog import vocabularies as voc
@@ -41,16 +41,17 @@ WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
 
 def terms_triples(dist_iri: str, item: DistributionInput) -> Iterator[Triple]:
     """pu:specifikace with the four mandatory slots (and the authors when CC BY is chosen)."""
-    node = URIRef(dist_iri)
-    terms = BNode()
+    iri = dcat_ap_3.iri_node
+    node = iri(dist_iri)
+    terms = dcat_ap_3.blank()
     yield node, PU_SPECIFICATION, terms
     yield terms, dcat_ap_3.RDF.type, PU_CLASS
-    yield terms, PU_AUTHOR_WORK, URIRef(item.terms_author_work)
+    yield terms, PU_AUTHOR_WORK, iri(item.terms_author_work)
     yield from dcat_ap_3.lang_literals(terms, PU_AUTHOR, item.terms_author)
-    yield terms, PU_DATABASE_WORK, URIRef(item.terms_database_work)
+    yield terms, PU_DATABASE_WORK, iri(item.terms_database_work)
     yield from dcat_ap_3.lang_literals(terms, PU_DATABASE_AUTHOR, item.terms_database_author)
-    yield terms, PU_SPECIAL_RIGHTS, URIRef(item.terms_special_db_rights)
-    yield terms, PU_PERSONAL_DATA, URIRef(item.personal_data)
+    yield terms, PU_SPECIAL_RIGHTS, iri(item.terms_special_db_rights)
+    yield terms, PU_PERSONAL_DATA, iri(item.personal_data)
 
 
 def dataset_triples(record: DatasetRecord, *, publisher: bool = True) -> list[Triple]:

@@ -88,7 +88,10 @@ class NTriplesWriter(Writer):
         self._encoded: dict[Node, str] = {}
 
     def term(self, node: Node) -> str:
-        if type(node) is URIRef:
+        # Dispatch on the exact type first (the hot path: rdflib's isinstance checks go through
+        # abc); subclasses of the term types take the general path below.
+        kind = type(node)
+        if kind is URIRef:
             # Predicates and vocabulary IRIs repeat in every dataset: encode each once.
             encoded = self._encoded.get(node)
             if encoded is None:
@@ -96,25 +99,45 @@ class NTriplesWriter(Writer):
                     self._encoded.clear()
                 encoded = self._encoded[node] = self.encode_iri(node)
             return encoded
+        if kind is Literal:
+            return self.literal(node)  # type: ignore[arg-type]
+        if kind is BNode:
+            return "_:" + self.labels(node)  # type: ignore[arg-type]
         if isinstance(node, URIRef):
             return _iri(str(node))
         if isinstance(node, BNode):
             return "_:" + self.labels(node)
         assert isinstance(node, Literal)
+        return NTriplesWriter.literal(self, node)
+
+    def literal(self, node: Literal) -> str:
         text = f'"{_escape_literal(str(node))}"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype:
-            return f"{text}^^{_iri(str(node.datatype))}"
+        language = node.language
+        if language:
+            return f"{text}@{language}"
+        datatype = node.datatype
+        if datatype:
+            return f"{text}^^{_iri(str(datatype))}"
         return text
 
     def encode_iri(self, node: URIRef) -> str:
         return _iri(str(node))
 
     def triples(self, triples: Iterable[Triple]) -> None:
-        term = self.term
-        self.out.write("".join([f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples]))
+        term, encoded = self.term, self._encoded
+        parts = []
+        subject: Node | None = None
+        encoded_subject = ""
+        for s, p, o in triples:
+            if s is not subject:  # a dataset's triples come in runs of one subject
+                subject, encoded_subject = s, term(s)
+            parts.append(f"{encoded_subject} {encoded.get(p) or term(p)} {term(o)} .\n")
+        self.out.write("".join(parts))
         self.labels.forget()
+
+
+def _joined(term: Callable[[Node], str], objects: list[Node]) -> str:
+    return ", ".join([term(o) for o in objects])
 
 
 class TurtleWriter(NTriplesWriter):
@@ -135,21 +158,32 @@ class TurtleWriter(NTriplesWriter):
                 break
         return _iri(value)
 
-    def term(self, node: Node) -> str:
-        if type(node) is Literal and node.datatype and not node.language:
-            return f'"{_escape_literal(str(node))}"^^{self.term(node.datatype)}'
-        return super().term(node)
+    def literal(self, node: Literal) -> str:
+        datatype = node.datatype
+        if datatype and not node.language:  # the datatype by its prefixed name
+            return f'"{_escape_literal(str(node))}"^^{self.term(datatype)}'
+        return super().literal(node)
 
     def triples(self, triples: Iterable[Triple]) -> None:
         subjects: dict[Node, dict[Node, list[Node]]] = {}
+        subject: Node | None = None
+        predicates: dict[Node, list[Node]] = {}
         for s, p, o in triples:
-            subjects.setdefault(s, {}).setdefault(p, []).append(o)
+            if s is not subject:
+                subject = s
+                predicates = subjects.setdefault(s, {})
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+            else:
+                objects.append(o)
         term = self.term
         parts = []
-        for subject, predicates in subjects.items():
-            body = " ;\n    ".join(f"{term(p)} {', '.join(term(o) for o in objects)}"
-                                   for p, objects in predicates.items())
-            parts.append(f"{term(subject)} {body} .\n\n")
+        for node, by_predicate in subjects.items():
+            body = " ;\n    ".join([
+                f"{term(p)} {term(objects[0]) if len(objects) == 1 else _joined(term, objects)}"
+                for p, objects in by_predicate.items()])
+            parts.append(f"{term(node)} {body} .\n\n")
         self.out.write("".join(parts))
         self.labels.forget()
 
