@@ -254,12 +254,18 @@ def test_official_lkod_example_is_read() -> None:
         "cs": "Ministerstvo dopravy, Odbor veřejné dopravy"}
 
 
-def test_stored_dataset_round_trips_from_the_database(engine: Engine) -> None:
+def stored_full_dataset(engine: Engine) -> DatasetInput:
+    """``full_dataset()`` stored with its publisher in a catalog."""
     original = full_dataset()
     with transaction(engine) as session:
         ensure_local_catalog(session, BASE_URL, {"cs": "Katalog"})
         upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
         create_dataset(session, original, base_url=BASE_URL)
+    return original
+
+
+def test_stored_dataset_round_trips_from_the_database(engine: Engine) -> None:
+    original = stored_full_dataset(engine)
     with transaction(engine) as session:
         rec = dataset_record(session, original.slug)
     assert rec.distributions[1].service_iri
@@ -272,11 +278,7 @@ def test_records_read_as_plain_rows_are_the_models_validation_builds(engine: Eng
     """The export reads plain rows and builds its models without validating (trusted rows):
     the same records as the ORM path, each model what validating its values gives, every
     field in the schema's order (model_dump and equality depend on it)."""
-    original = full_dataset()
-    with transaction(engine) as session:
-        ensure_local_catalog(session, BASE_URL, {"cs": "Katalog"})
-        upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
-        create_dataset(session, original, base_url=BASE_URL)
+    original = stored_full_dataset(engine)
     with transaction(engine) as session:
         [streamed] = list(iter_dataset_records(session))
         assert streamed == dataset_record(session, original.slug)
