@@ -115,7 +115,7 @@ def published_ids(session: Session, *, modified_since: datetime | None = None) -
     return [i for i in session.exec(query) if i is not None]
 
 
-_SCAN = json.JSONDecoder().scan_once  # the C scanner, without json.loads' layers
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner
 
 
 def _json_value(value: Any) -> Any:
@@ -166,7 +166,7 @@ def _dataset_rows(session: Session, condition: Any, *, limit: int | None = None)
     query = sa_select(*DATASET_COLUMNS).where(condition).order_by(_DATASET.c.id)
     if limit is not None:
         query = query.limit(limit)
-    return session.connection().execute(query).all()
+    return list(session.connection().execute(query).all())
 
 
 def _records(session: Session, rows: Sequence[Any],
@@ -195,7 +195,7 @@ def _records(session: Session, rows: Sequence[Any],
     services = {s.id: s for s in connection.execute(sa_select(*SERVICE_COLUMNS).where(
         _SERVICE.c.id.in_(service_ids)))} if service_ids else {}
     series_ids = {d.series_id for d in rows if d.series_id}
-    series = dict(connection.execute(sa_select(_SERIES.c.id, _SERIES.c.iri).where(
+    series: dict[int, str] = dict(connection.execute(sa_select(_SERIES.c.id, _SERIES.c.iri).where(
         _SERIES.c.id.in_(series_ids))).tuples().all()) if series_ids else {}
     catalog = session.exec(select(Catalog.iri).where(Catalog.is_local)).first()
     for dataset in rows:

@@ -97,7 +97,7 @@ class NTriplesWriter(Writer):
             if encoded is None:
                 if len(self._encoded) > 10_000:  # bounded: memory stays flat
                     self._encoded.clear()
-                encoded = self._encoded[node] = self.encode_iri(node)
+                encoded = self._encoded[node] = self.encode_iri(node)  # type: ignore[arg-type]
             return encoded
         if kind is Literal:
             return self.literal(node)  # type: ignore[arg-type]
