@@ -98,6 +98,20 @@ FREQUENCIES = _terms(
     ],
 )
 
+# The six high-value dataset categories of Implementing Regulation (EU) 2023/138 (the top of
+# the EU "high-value dataset categories" vocabulary).
+HVD_CATEGORIES = _terms(
+    HVD_CATEGORY_BASE,
+    [
+        ("c_ac64a52d", N_("Geospatial")),
+        ("c_dd313021", N_("Earth observation and environment")),
+        ("c_164e0bf5", N_("Meteorological")),
+        ("c_e1da4e07", N_("Statistics")),
+        ("c_a9135398", N_("Companies and company ownership")),
+        ("c_b79e35eb", N_("Mobility")),
+    ],
+)
+
 FILE_TYPES = _terms(
     FILE_TYPE_BASE,
     [

@@ -111,6 +111,7 @@ def test_publisher_path_in_a_browser(live_portal: tuple[Flask, str], tmp_path: P
         page.fill("#f-api_documentation", "https://api.kraj.example/docs")
         page.fill("#f-title_cs", "API zastávek")
         page.select_option("#f-format", "JSON")
+        page.select_option("#f-licence", "CC-BY-4.0")  # publishing asks for one
         page.get_by_role("button", name="Přidat", exact=True).click()
         page.wait_for_url(base + "/editor/datasets/zastavky-mhd")
         assert page.locator("table.plain tbody tr").count() == 2

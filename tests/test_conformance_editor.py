@@ -1,9 +1,9 @@
 """Conformance of a catalog written by a publisher in the web editor (not loaded from files):
 a dataset with only what the editor requires to publish, and a rich one (four languages,
-several places, a period, a contact point, an uploaded file, a linked file with terms of use
-and an API), exported as DCAT-AP 3 and as LKOD, against the official SHACL shapes and the
-Czech JSON Schemas, as tests/test_conformance.py checks the demo catalog. The editor refuses
-to publish what would not conform, saying what is missing."""
+several places, a period, a contact point, two high-value dataset categories, an uploaded
+file, a linked file with terms of use and an API), exported as DCAT-AP 3 and as LKOD, against
+the official SHACL shapes and the Czech JSON Schemas, as tests/test_conformance.py checks the
+demo catalog. The editor refuses to publish what would not conform, saying what is missing."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from rdflib import URIRef
 from rdflib.namespace import DCAT, RDF
 
 from catalog.quality.findings import Finding, Severity
+from catalog.vocabularies import HVD_CATEGORY_BASE as HVD
 from tests.conftest import app_on_copy
 from tests.publishing import (
     FREQUENCIES,
@@ -76,6 +78,7 @@ RICH = {
     "temporal_start": "2020-01-01",
     "temporal_end": "2026-12-31",
     "frequency": FREQUENCIES + "HOURLY",
+    "hvd_categories": [HVD + "c_dd313021", HVD + "c_164e0bf5"],
     "landing_page": "https://www.kraj.example/ovzdusi",
     "documentation": "https://www.kraj.example/ovzdusi/metodika",
     "contact_name": "Odbor životního prostředí",
@@ -146,6 +149,8 @@ def editor_findings(editor_app: Flask, tmp_path_factory: pytest.TempPathFactory)
     graph = export_graph(editor_app, tmp_path_factory.mktemp("export") / "catalog.ttl")
     assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 2
     assert len(set(graph.subjects(RDF.type, DCAT.DataService))) == 1
+    hvd = URIRef("http://data.europa.eu/r5r/hvdCategory")
+    assert set(graph.objects(None, hvd)) == {URIRef(c) for c in RICH["hvd_categories"]}
     return official_findings(graph)
 
 

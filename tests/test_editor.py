@@ -271,3 +271,32 @@ def test_editor_pages_need_a_sign_in(editor_app: Flask) -> None:
     response = editor_app.test_client().get("/editor/")
     assert response.status_code == 302
     assert re.match(r"/account/login\?next=/editor/", response.headers["Location"])
+
+
+def test_an_edit_through_the_form_keeps_identifiers_and_follows_hvd_categories(
+        editor_app: Flask) -> None:
+    """The form does not show source identifiers or legislation: an edit keeps them. An HVD
+    category brings the HVD regulation as applicable legislation; unchecking it removes it."""
+    from catalog.services import create_dataset
+    from catalog.vocabularies import HVD_CATEGORY_BASE, HVD_LEGISLATION
+    from tests.records import dataset as record
+
+    other_law = "http://data.europa.eu/eli/dir/2019/1024/oj"
+    with transaction(editor_app.extensions["portal"].engine) as session:
+        create_dataset(session, record("odjezdy-autobusu", identifiers=["ckan:0a1b2c"],
+                                       applicable_legislation=[other_law], distributions=[],
+                                       state="draft"), base_url=BASE_URL)
+    editor = client_as(editor_app, "editor@kraj.example")
+    mobility = HVD_CATEGORY_BASE + "c_b79e35eb"
+    edit = "/editor/datasets/odjezdy-autobusu/edit"
+    assert post(editor, edit, {**FORM, "hvd_categories": mobility}).status_code == 302
+    [stored_dataset] = stored(editor_app, Dataset)
+    assert stored_dataset.identifiers == ["ckan:0a1b2c"]
+    assert stored_dataset.hvd_categories == [mobility]
+    assert stored_dataset.applicable_legislation == [other_law, HVD_LEGISLATION]
+    assert 'value="' + mobility + '" checked' in editor.get(edit).get_data(True)
+    assert post(editor, edit, FORM).status_code == 302
+    [stored_dataset] = stored(editor_app, Dataset)
+    assert stored_dataset.hvd_categories == []
+    assert stored_dataset.applicable_legislation == [other_law]
+    assert stored_dataset.identifiers == ["ckan:0a1b2c"]

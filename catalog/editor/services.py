@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, col, select
 
 from catalog import iris, queries, services
+from catalog import vocabularies as voc
 from catalog.accounts.services import actor_id, audit
 from catalog.editor.models import DatasetRevision, StoredFile
 from catalog.editor.records import dataset_record, differences
@@ -61,11 +62,21 @@ def create_dataset(session: Session, actor: Principal, publisher: Agent,
                    record: Mapping[str, Any], *, base_url: str) -> Dataset:
     """A new draft dataset of ``publisher``."""
     require(actor, Action.DATASET_CREATE, publisher)
-    values = {**record, "publisher": publisher.slug, "state": RecordState.DRAFT.value,
-              "distributions": []}
+    values = _hvd_legislation({**record, "publisher": publisher.slug,
+                               "state": RecordState.DRAFT.value, "distributions": []})
     dataset = services.create_dataset(session, values, base_url=base_url)
     revise(session, actor, dataset, "create")
     return dataset
+
+
+def _hvd_legislation(values: dict[str, Any]) -> dict[str, Any]:
+    """A high-value dataset names the HVD regulation as its applicable legislation (DCAT-AP
+    HVD, NKOD): added with the first category, removed with the last."""
+    laws = [law for law in values.get("applicable_legislation") or []
+            if law != voc.HVD_LEGISLATION]
+    if values.get("hvd_categories"):
+        laws.append(voc.HVD_LEGISLATION)
+    return {**values, "applicable_legislation": laws}
 
 
 def _require_publisher_change(session: Session, actor: Principal, dataset: Dataset,
@@ -83,8 +94,9 @@ def update_dataset(session: Session, actor: Principal, slug: str, record: Mappin
     dataset = dataset_by_slug(session, slug)
     require(actor, Action.DATASET_EDIT, dataset)
     current = dataset_record(session, dataset)
-    values = {**record, "slug": slug, "state": current["state"],
-              "distributions": current["distributions"]}
+    # What the record leaves out (source identifiers, legislation) stays as it is.
+    values = _hvd_legislation({**current, **record, "slug": slug, "state": current["state"],
+                               "distributions": current["distributions"]})
     values.setdefault("publisher", current["publisher"])
     _require_publisher_change(session, actor, dataset, values["publisher"])
     services.update_dataset(session, slug, values, base_url=base_url)

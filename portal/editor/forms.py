@@ -104,7 +104,7 @@ def field_name(loc: tuple[Any, ...]) -> str:
         return f"{head}_{parts[1] if len(parts) > 1 else 'cs'}"
     if head == "spatial":
         return "places"
-    if head in ("bbox", "themes", "concepts"):
+    if head in ("bbox", "themes", "concepts", "hvd_categories"):
         return head
     if head == "temporal":
         return f"temporal_{parts[1]}" if len(parts) > 1 else "temporal_end"
@@ -175,6 +175,7 @@ def dataset_record(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str,
                      for lang in KEYWORD_LANGS if _text(form, f"keywords_{lang}")},
         "publisher": _text(form, "publisher"),
         "themes": [t for t in form.getlist("themes") if t],
+        "hvd_categories": [c for c in form.getlist("hvd_categories") if c],
         "concepts": [line.strip() for line in _text(form, "concepts").splitlines()
                      if line.strip()],
         "spatial": list(dict.fromkeys(spatial)),
@@ -202,6 +203,8 @@ def dataset_form(record: Mapping[str, Any]) -> MultiDict[str, str]:
         form[f"keywords_{lang}"] = ", ".join(words)
     for theme in record["themes"]:
         form.add("themes", theme)
+    for category in record["hvd_categories"]:
+        form.add("hvd_categories", category)
     form["concepts"] = "\n".join(record["concepts"])
     for iri in record["spatial"]:
         form.add("places", places.label_of(iri))
@@ -250,6 +253,7 @@ def choices() -> dict[str, Any]:
     """The choosers' options: (value, translated label) pairs."""
     return {
         "themes": [(t.iri, gettext(t.label)) for t in voc.THEMES.values()],
+        "hvd_categories": [(t.iri, gettext(t.label)) for t in voc.HVD_CATEGORIES.values()],
         "frequencies": [(t.iri, gettext(t.label)) for t in voc.FREQUENCIES.values()],
         "formats": [(t.code, gettext(t.label)) for t in voc.FILE_TYPES.values()],
         "licences": [(t.code, t.label) for t in voc.LICENCES.values()],
