@@ -184,16 +184,16 @@ def _records(session: Session, rows: Sequence[Any],
     contact_ids = {d.contact_point_id for d in rows if d.contact_point_id}
     contacts = {c.id: c for c in connection.execute(sa_select(
         _CONTACT.c.id, _CONTACT.c.name, _CONTACT.c.email, _CONTACT.c.url).where(
-        _CONTACT.c.id.in_(contact_ids)))} if contact_ids else {}
+        _CONTACT.c.id.in_(contact_ids))).all()} if contact_ids else {}
     distributions: dict[int, list[Any]] = {}
     for dist in connection.execute(sa_select(*DISTRIBUTION_COLUMNS).where(
             _DISTRIBUTION.c.dataset_id.in_(ids)).order_by(
-            _DISTRIBUTION.c.dataset_id, _DISTRIBUTION.c.position)):
+            _DISTRIBUTION.c.dataset_id, _DISTRIBUTION.c.position)).all():
         distributions.setdefault(dist.dataset_id, []).append(dist)
     service_ids = {d.access_service_id for dists in distributions.values() for d in dists
                    if d.access_service_id}
     services = {s.id: s for s in connection.execute(sa_select(*SERVICE_COLUMNS).where(
-        _SERVICE.c.id.in_(service_ids)))} if service_ids else {}
+        _SERVICE.c.id.in_(service_ids))).all()} if service_ids else {}
     series_ids = {d.series_id for d in rows if d.series_id}
     series: dict[int, str] = dict(connection.execute(sa_select(_SERIES.c.id, _SERIES.c.iri).where(
         _SERIES.c.id.in_(series_ids))).tuples().all()) if series_ids else {}

@@ -33,6 +33,10 @@ DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#dataset")
 _LOCAL_NAME = re.compile(r"^[^\W\d][\w-]*$")
 _IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda item: -len(str(item[1])))
+# Every namespace ends with "/" or "#" and a local name holds neither: an IRI's only candidate
+# namespace is what precedes its last "/" or "#" (one look-up instead of a scan).
+_PREFIX_OF = {str(namespace): prefix for prefix, namespace in PREFIXES.items()}
+assert all(namespace.endswith(("/", "#")) for namespace in _PREFIX_OF)
 
 
 def _escape_literal(text: str) -> str:
@@ -150,12 +154,12 @@ class TurtleWriter(NTriplesWriter):
         value = str(node)
         if value == RDF_TYPE:
             return "a"
-        for prefix, namespace in _PREFIX_ORDER:
-            if value.startswith(namespace):
-                local = value[len(namespace):]
-                if _LOCAL_NAME.match(local) and not local.endswith("."):
-                    return f"{prefix}:{local}"
-                break
+        cut = max(value.rfind("/"), value.rfind("#")) + 1
+        prefix = _PREFIX_OF.get(value[:cut])
+        if prefix is not None:
+            local = value[cut:]
+            if _LOCAL_NAME.match(local) and not local.endswith("."):
+                return f"{prefix}:{local}"
         return _iri(value)
 
     def literal(self, node: Literal) -> str:
