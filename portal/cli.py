@@ -102,7 +102,7 @@ def search_reindex() -> None:
     def progress(kind: str, written: int) -> None:
         click.echo(f"  {kind}: {written} documents", err=True)
 
-    written = reindex(portal.engine, portal.search, progress=progress)
+    written = reindex(portal.engine, portal.search, progress=progress, derived=portal.derived)
     click.echo(f"{written} documents indexed")
 
 

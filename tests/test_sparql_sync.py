@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
 
+from catalog.models import RecordState
 from portal.catalog_commands import sparql_group
 from portal.state import state
 from tests.publishing import (
@@ -127,3 +128,18 @@ def test_without_a_store_the_drain_leaves_it_to_the_first_rebuild(app: Flask) ->
     publish(editor)
     assert not state(app).sparql.primary.exists()
     assert app.test_client().get("/sparql", query_string={"query": TITLES}).status_code == 503
+
+
+def test_changes_a_search_reindex_clears_from_the_outbox_reach_the_store(built: Flask) -> None:
+    from catalog.db import transaction
+    from catalog.services import set_dataset_state
+    from portal.cli import search_reindex
+
+    editor = editor_client(built, "admin@kraj.example", PUBLISHER)
+    publish(editor)
+    with transaction(state(built).engine) as session:  # queued, not drained
+        set_dataset_state(session, SLUG, RecordState.ARCHIVED)
+    reader = built.test_client()
+    assert titles(reader) == ["Bus departures", "Odjezdy autobusů"]
+    assert built.test_cli_runner().invoke(search_reindex).exit_code == 0
+    assert titles(reader) == []

@@ -228,15 +228,26 @@ def drain_outbox(engine: Engine, index: SearchIndex, *, wait: bool = False,
 
 
 def reindex(engine: Engine, index: SearchIndex, *,
-            progress: Callable[[str, int], None] | None = None, batch: int = BATCH) -> int:
+            progress: Callable[[str, int], None] | None = None, batch: int = BATCH,
+            derived: Sequence[DerivedStore] = ()) -> int:
     """Rebuild the whole index from the database, streamed in batches; returns documents
     written. The index is overwritten in place, never emptied first, so readers always see a
     complete index; documents of records no longer published are removed at the end. Outbox
-    rows committed before the rebuild began are covered by it and cleared; later ones stay."""
+    rows committed before the rebuild began are covered by it and cleared (after the
+    ``derived`` stores got their changes); later ones stay."""
     written = 0
     with index.writer(wait=True):
         with Session(engine) as session:
-            covered = [i for i in session.exec(select(SearchOutbox.id)) if i is not None]
+            pending = session.exec(select(SearchOutbox)).all()
+            covered = [row.id for row in pending if row.id is not None]
+            by_kind: dict[str, set[int]] = {}
+            for row in pending:
+                by_kind.setdefault(row.kind, set()).add(row.entity_id)
+            if by_kind and derived:
+                _expand_agents(session, by_kind)
+                _expand_records(session, by_kind)
+                for store in derived:
+                    store.apply(session, by_kind)
         expected: set[str] = set()
         for kind, docs in published_documents(engine, batch):
             index.upsert(docs)
