@@ -291,3 +291,26 @@ def test_records_read_as_plain_rows_are_the_models_validation_builds(engine: Eng
         assert model is not None
         assert list(model.__dict__) == list(type(model).model_fields)
         assert type(model).model_validate(model.model_dump()) == model
+
+
+def _child_blank(queue: Any) -> None:
+    from catalog.rdf.dcat_ap_3 import blank
+
+    queue.put(str(blank()))
+
+
+def test_blank_nodes_stay_unique_across_forked_workers() -> None:
+    """Blank nodes come from a per-process prefix and a counter: a forked child (a web worker,
+    the SPARQL query process) gets a prefix of its own, not its parent's next labels."""
+    import multiprocessing
+
+    from catalog.rdf.dcat_ap_3 import blank
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_blank, args=(queue,))
+    child.start()
+    from_child = queue.get(timeout=10)
+    child.join(10)
+    mine = {str(blank()) for _ in range(3)}
+    assert from_child not in mine and len(mine) == 3

@@ -7,6 +7,7 @@ Pure functions: no database, no network. The Czech additions are in ``dcat_ap_cz
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator
@@ -58,14 +59,23 @@ def lang_literals(subject: Node, predicate: URIRef, texts: dict[str, str]) -> It
         yield subject, predicate, lang_literal(text, lang)
 
 
-_BLANK_PREFIX = f"n{uuid.uuid4().hex[:12]}x"
+_blank_prefix = ""
 _blank_serial = itertools.count(1)
+
+
+def _new_blank_prefix() -> None:
+    global _blank_prefix
+    _blank_prefix = f"n{uuid.uuid4().hex[:16]}x"
+
+
+_new_blank_prefix()
+os.register_at_fork(after_in_child=_new_blank_prefix)  # forked workers: a prefix of their own
 
 
 def blank() -> BNode:
     """A fresh blank node. rdflib's ``BNode()`` reads the OS's random source for each one (seven
-    a dataset); a per-process prefix and a counter are as unique and much cheaper."""
-    return BNode(f"{_BLANK_PREFIX}{next(_blank_serial)}")
+    a dataset); a random per-process prefix and a counter are as unique and much cheaper."""
+    return BNode(f"{_blank_prefix}{next(_blank_serial)}")
 
 
 @lru_cache(maxsize=4096)
