@@ -16,10 +16,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import URIRef
 from rdflib.namespace import DCAT, RDF
+from sqlmodel import Session
 
 from catalog.quality.findings import Finding, Severity
+from catalog.rdf import parse_lkod_catalog, parse_lkod_dataset
+from catalog.rdf.queries import dataset_record
 from catalog.vocabularies import HVD_CATEGORY_BASE as HVD
-from tests.conftest import app_on_copy
+from portal.state import state
+from tests.conftest import BASE_URL, app_on_copy
 from tests.publishing import (
     FREQUENCIES,
     THEMES,
@@ -38,6 +42,7 @@ from tests.test_conformance import (
     validators,  # noqa: F401  (the session fixture of the Czech JSON Schemas)
     warned_properties,
 )
+from tests.test_rdf_profiles import canonical
 
 # What the editor asks for before it publishes: the schema's title and description, what NKOD
 # requires (a keyword, a theme, a place, a frequency, a distribution with its format) and a
@@ -203,3 +208,17 @@ def test_the_editor_refuses_to_publish_what_would_not_conform(editor_app: Flask)
     assert editor_app.test_client().get("/datasets/jen-nazev").status_code == 404
     listed = editor_app.test_client().get("/katalog.jsonld").get_json()["datová_sada"]
     assert not any(iri.endswith("/jen-nazev") for iri in listed)
+
+
+def test_the_editors_lkod_catalog_and_records_round_trip_through_our_parser(
+    editor_app: Flask,
+) -> None:
+    client = editor_app.test_client()
+    iris = parse_lkod_catalog(client.get("/katalog.jsonld").get_json())
+    assert sorted(iri.rsplit("/", 1)[1] for iri in iris) == ["kvalita-ovzdusi", "prehled-skol"]
+    with Session(state(editor_app).engine) as session:
+        for iri in iris:
+            document = client.get(iri.removeprefix(BASE_URL) + ".jsonld").get_json()
+            parsed = parse_lkod_dataset(document, publisher_slug=lambda i, v: PUBLISHER["slug"])
+            stored = dataset_record(session, iri.rsplit("/", 1)[1]).dataset
+            assert canonical(parsed) == canonical(stored), iri
