@@ -1,7 +1,8 @@
 """The SPARQL store's writer side. One named graph per dataset (``urn:x-portal:dataset:<id>``, so
 a deleted dataset's graph is found without its row), one per publisher and one for the catalog
-node; queries see their union as the default graph. ``SparqlStore.rebuild`` loads the whole catalog,
-``SparqlStore.apply`` (fed by the search outbox drain) replaces the graphs of changed datasets.
+node; queries see their union as the default graph. ``SparqlStore.rebuild`` loads the whole
+catalog, ``SparqlStore.apply`` (fed by the search outbox drain) replaces the graphs of changed
+datasets.
 
 Writes go to ``primary/`` under a lock file; each write ends with a checkpoint ``snap-<ns>/``
 (hard links) that ``current`` points to, so the query processes only ever open a store that
@@ -125,7 +126,10 @@ class SparqlStore:
         dataset no longer published); drop the graph of a publisher nothing points to any more.
         Without a store yet there is nothing to update: the first rebuild loads everything."""
         ids = sorted(changes.get("dataset", ()))
-        if not ids or not self.primary.exists():
+        if not ids:
+            return
+        if not self.primary.exists():
+            log.debug("no SPARQL store yet: %d changed datasets left to the rebuild", len(ids))
             return
         with self.lock.hold(wait=True):
             store = ox.Store(str(self.primary))
