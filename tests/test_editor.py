@@ -223,12 +223,16 @@ def test_publish_find_edit_history_and_admin_restore(editor_app: Flask) -> None:
     assert post(editor, "/editor/datasets/odjezdy-autobusu/history/1/restore",
                 {}).status_code == 403
     admin = client_as(editor_app, "admin@kraj.example")
-    assert post(admin, "/editor/datasets/odjezdy-autobusu/history/1/restore",
+    # Version 1 had no distribution: the published dataset cannot go back to it.
+    refused = post(admin, "/editor/datasets/odjezdy-autobusu/history/1/restore", {})
+    assert refused.status_code == 400
+    assert "Přidejte alespoň jednu distribuci" in refused.get_data(True)
+    assert post(admin, "/editor/datasets/odjezdy-autobusu/history/3/restore",
                 {}).status_code == 302
     [dataset] = stored(editor_app, Dataset)
     assert dataset.title["cs"] == "Odjezdy autobusů" and dataset.state == "published"
     assert [r.action for r in stored(editor_app, DatasetRevision)] == [
-        "create", "add_distribution", "publish", "edit", "restore:1"]
+        "create", "add_distribution", "publish", "edit", "restore:3"]
     assert "Odjezdy autobusů a vlaků" not in public.get("/datasets?q=autobusu").get_data(True)
 
 

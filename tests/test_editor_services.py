@@ -14,6 +14,7 @@ from catalog.db import transaction
 from catalog.editor import places, services
 from catalog.editor.records import dataset_record, differences
 from catalog.editor.uploads import Sniffed, UploadProblem, UploadRefused, safe_name, sniff, store
+from catalog.errors import NotPublishable
 from catalog.models import RecordState
 from catalog.permissions import NotAuthorized
 from tests.accounts import make_org, make_user
@@ -43,12 +44,18 @@ def test_revisions_record_changes_and_restore_brings_back_a_version(engine: Engi
         edit = history[1]
         assert {"field": "title.cs", "old": "Odjezdy vlaků z Liberce, hlavní nádraží",
                 "new": "Nový název"} in edit.changes
+    # Version 1 had no distribution: the published dataset cannot go back to it.
+    with pytest.raises(NotPublishable) as refused, transaction(engine) as session:
         services.restore(session, admin, "odjezdy-vlaku", 1, base_url=BASE_URL)
+    assert ("distributions", "no distribution") in refused.value.problems
+    with transaction(engine) as session:
+        services.restore(session, admin, "odjezdy-vlaku", 2, base_url=BASE_URL)
     with transaction(engine) as session:
         found = services.dataset_by_slug(session, "odjezdy-vlaku")
         restored = dataset_record(session, found)
         assert restored["title"]["cs"].startswith("Odjezdy vlaků")
-        assert restored["distributions"] == [] and found.state == RecordState.PUBLISHED
+        assert len(restored["distributions"]) == 1 and found.state == RecordState.PUBLISHED
+        assert [r.action for r in services.revisions(session, found)][0] == "restore:2"
 
 
 def test_an_edit_keeps_what_the_form_does_not_show(engine: Engine) -> None:

@@ -209,15 +209,20 @@ def set_state(session: Session, actor: Principal, slug: str, state: RecordState)
     if state == RecordState.PUBLISHED and dataset.issued is None:
         dataset.issued = utcnow().date()
     if state == RecordState.PUBLISHED:
-        session.flush()
-        problems = publishing_problems(next(iter_dataset_records(session, [dataset.id or 0])))
-        if problems:
-            raise NotPublishable(problems)  # the caller's transaction rolls back
+        _require_publishable(session, dataset)
     if state == RecordState.ARCHIVED:
         audit(session, "dataset.delete", actor_id=actor_id(actor), target_kind="dataset",
               target_id=dataset.id, slug=slug)
     revise(session, actor, dataset, name)
     return dataset
+
+
+def _require_publishable(session: Session, dataset: Dataset) -> None:
+    """Refuse (the caller's transaction rolls back) a published dataset that should not be."""
+    session.flush()
+    problems = publishing_problems(next(iter_dataset_records(session, [dataset.id or 0])))
+    if problems:
+        raise NotPublishable(problems)
 
 
 def publishing_problems(record: Any) -> list[tuple[str, str]]:
@@ -253,6 +258,8 @@ def restore(session: Session, actor: Principal, slug: str, number: int, *,
     values = {**old.record, "state": dataset.state}
     _require_publisher_change(session, actor, dataset, values["publisher"])
     services.update_dataset(session, slug, values, base_url=base_url)
+    if dataset.state == RecordState.PUBLISHED:
+        _require_publishable(session, dataset)  # an early draft may not be publishable
     revision = revise(session, actor, dataset, f"restore:{number}")
     audit(session, "dataset.restore", actor_id=actor_id(actor), target_kind="dataset",
           target_id=dataset.id, revision=number)

@@ -259,22 +259,31 @@ def _distributions(dataset: Any) -> list[Any]:
 @bp.get("/datasets/<slug:slug>/history")
 @login_required
 def history(slug: str) -> str:
-    found = _editable(slug, Action.DATASET_VIEW_DRAFT)
+    return _history_page(_editable(slug, Action.DATASET_VIEW_DRAFT))[0]
+
+
+def _history_page(found: Any, status: int = 200, problems: list[str] | None = None
+                  ) -> tuple[str, int]:
     session = db_session()
     revisions = services.revisions(session, found)
     users = {u.id: u for u in (session.get(User, r.user_id) for r in revisions if r.user_id)
              if u is not None}
     return render_template("editor/history.html", dataset=found, revisions=revisions,
                            users=users, can_restore=can(get_current_user(),
-                                                        Action.DATASET_RESTORE, found))
+                                                        Action.DATASET_RESTORE, found),
+                           problems=problems), status
 
 
 @bp.post("/datasets/<slug:slug>/history/<int:number>/restore")
 @login_required
-def restore(slug: str, number: int) -> Response:
+def restore(slug: str, number: int) -> Response | tuple[str, int]:
     _editable(slug, Action.DATASET_RESTORE)
-    with transaction(state().engine) as db:
-        services.restore(db, _principal(), slug, number, base_url=state().settings.base_url)
+    try:
+        with transaction(state().engine) as db:
+            services.restore(db, _principal(), slug, number, base_url=state().settings.base_url)
+    except NotPublishable as exc:  # the dataset is published; that version could not be
+        return _history_page(_editable(slug, Action.DATASET_VIEW_DRAFT), 400,
+                             forms.publishing_messages(exc.problems))
     _reindex()
     flash(gettext("Version %(number)s was restored.", number=number))
     return redirect(url_for("editor.history", slug=slug))
