@@ -21,7 +21,8 @@ def revision_label(action: str) -> str:
             "add_distribution": gettext("distribution added"),
             "remove_distribution": gettext("distribution removed"),
             "publish": gettext("published"), "unpublish": gettext("returned to draft"),
-            "delete": gettext("deleted")}.get(action, action)
+            "delete": gettext("deleted"),
+            "detach": gettext("detached from its harvest source")}.get(action, action)
 
 
 def init_editor(app: Flask) -> None:

@@ -37,8 +37,9 @@ from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.models import ImportStatus
 from catalog.museum.uploads import Limits
 from catalog.search.indexer import drain_outbox
+from harvesters import queries as harvest_queries
 from harvesters import services as harvest_services
-from harvesters.models import HarvestSource, Schedule, SourceType
+from harvesters.models import HarvestSource, RecordKind, Schedule, SourceType
 from portal.accounts import Action, authorize, login_required
 from portal.accounts.session import get_current_user
 from portal.state import db_session, state
@@ -133,6 +134,8 @@ def collection(slug: str) -> str:
     rows, total = curation.museum_objects(db_session(), museum.id or 0, state=wanted,
                                           offset=(number - 1) * PAGE, limit=PAGE)
     return render_template("curator/collection.html", museum=museum, objects=rows,
+                           managed=harvest_queries.managing_sources(
+                               db_session(), RecordKind.OBJECT, [o.id or 0 for o in rows]),
                            total=total, page=number, pages=max(1, -(-total // PAGE)),
                            state=wanted, imports=curation.recent_imports(db_session(),
                                                                          museum.id or 0),
@@ -227,6 +230,7 @@ def object_state(object_id: int) -> BaseResponse:
         abort(400, gettext("Unknown action."))
     portal = state()
     with transaction(portal.engine) as session:
+        harvest_services.ensure_editable(session, RecordKind.OBJECT, object_id)
         (curation.publish if action == "publish" else curation.withdraw)(session, object_id)
     _sync_datasets()
     drain_outbox(portal.engine, portal.search)
@@ -308,6 +312,7 @@ def edit(object_id: int) -> Any:
         portal = state()
         try:
             with transaction(portal.engine) as session:
+                harvest_services.ensure_editable(session, RecordKind.OBJECT, object_id)
                 curation.edit_object(session, object_id, _changes(values))
         except ValidationError as exc:
             errors[_ERROR_FIELDS.get(exc.field, exc.field)] = exc.message
@@ -316,8 +321,24 @@ def edit(object_id: int) -> Any:
             flash(gettext("Saved."))
             return redirect(url_for("curator.edit", object_id=object_id))
     body = render_template("curator/edit.html", obj=obj, museum=museum, values=values,
-                           errors=errors, rights=voc.RIGHTS)
+                           errors=errors, rights=voc.RIGHTS,
+                           managed=harvest_services.managing_source(
+                               db_session(), RecordKind.OBJECT, object_id))
     return (body, 400) if errors else body
+
+
+@bp.post("/curator/objects/<int(min=1, max=2147483647):object_id>/detach")
+@login_required
+def detach(object_id: int) -> BaseResponse:
+    """Take a harvested object over from its source (the source stops updating it)."""
+    actor = authorize(Action.OBJECT_EDIT, curation.get_object(db_session(), object_id))
+    with transaction(state().engine) as session:
+        source = harvest_services.detach_object(session, actor,
+                                                curation.get_object(session, object_id))
+    if source is not None:
+        flash(gettext("The record was detached from the harvest source %(source)s: you can "
+                      "edit it now, and the source no longer updates it.", source=source))
+    return redirect(url_for("curator.edit", object_id=object_id))
 
 
 @bp.post("/curator/<slug:slug>/sources")
