@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -40,6 +40,22 @@ class PlaceholderView:
     examples: list[str]
 
 
+Issue = TypeVar("Issue", bound=Any)  # IssueView, or the run's IssueGroup: kind, message, count
+
+
+def placeholder_groups(issues: Iterable[Any]) -> list[PlaceholderView]:
+    """The placeholder warnings of a job by field, most records first."""
+    found = [PlaceholderView(name, i.count, list(i.examples)) for i in issues
+             if i.kind == IssueKind.WARNING and (name := placeholder_field(i.message))]
+    return sorted(found, key=lambda p: (-p.count, p.field))
+
+
+def other_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """The issues of a job that are not placeholder warnings."""
+    return [i for i in issues
+            if i.kind != IssueKind.WARNING or placeholder_field(i.message) is None]
+
+
 @dataclass(frozen=True)
 class JobView:
     id: int
@@ -53,16 +69,7 @@ class JobView:
 
     @property
     def placeholders(self) -> list[PlaceholderView]:
-        """The placeholder warnings by field, most records first."""
-        found = [PlaceholderView(name, i.count, i.examples) for i in self.issues
-                 if i.kind == IssueKind.WARNING and (name := placeholder_field(i.message))]
-        return sorted(found, key=lambda p: (-p.count, p.field))
-
-    @property
-    def other_issues(self) -> list[IssueView]:
-        """The issues that are not placeholder warnings."""
-        return [i for i in self.issues
-                if i.kind != IssueKind.WARNING or placeholder_field(i.message) is None]
+        return placeholder_groups(self.issues)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "full": self.full,
