@@ -89,7 +89,7 @@ def runner(app: Flask) -> ImportRunner:
     return found  # type: ignore[no-any-return]
 
 
-def _sync_datasets() -> None:
+def sync_datasets() -> None:
     """Keep each museum's collection dataset in the catalog (a museum publishing its first
     records gets one). Without the configured publisher the catalog is left as it is."""
     portal = state()
@@ -106,7 +106,7 @@ def _sync_datasets() -> None:
             pass
 
 
-def _institution(slug: str) -> Agent:
+def institution(slug: str) -> Agent:
     return queries.agent(db_session(), slug, AgentKind.INSTITUTION)
 
 
@@ -124,7 +124,7 @@ def index() -> str:
 @bp.get("/curator/<slug:slug>")
 @login_required
 def collection(slug: str) -> str:
-    museum = _institution(slug)
+    museum = institution(slug)
     authorize(Action.OBJECT_EDIT, museum)
     wanted = request.args.get("state") or None
     if wanted not in (None, *RecordState):
@@ -133,6 +133,8 @@ def collection(slug: str) -> str:
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = curation.museum_objects(db_session(), museum.id or 0, state=wanted,
                                           offset=(number - 1) * PAGE, limit=PAGE)
+    sources = db_session().exec(select(HarvestSource).where(
+        HarvestSource.publisher == slug).order_by(HarvestSource.name)).all()
     return render_template("curator/collection.html", museum=museum, objects=rows,
                            managed=harvest_queries.managing_sources(
                                db_session(), RecordKind.OBJECT, [o.id or 0 for o in rows]),
@@ -140,15 +142,17 @@ def collection(slug: str) -> str:
                            state=wanted, imports=curation.recent_imports(db_session(),
                                                                          museum.id or 0),
                            max_mb=state().settings.museum_upload_max_bytes // (1024 * 1024),
-                           sources=db_session().exec(select(HarvestSource).where(
-                               HarvestSource.publisher == slug)).all(),
-                           schedules=[s.value for s in Schedule])
+                           sources=sources, schedules=[s.value for s in Schedule],
+                           source_jobs={s.id: harvest_queries.last_jobs(db_session(), s, 3)
+                                        for s in sources},
+                           harvest_max_mb=round(
+                               state().settings.harvest_upload_max_bytes / 1048576, 1))
 
 
 @bp.post("/curator/<slug:slug>/imports")
 @login_required
 def upload(slug: str) -> BaseResponse:
-    museum = _institution(slug)
+    museum = institution(slug)
     user = authorize(Action.OBJECT_CREATE, museum)
     settings = state().settings
     request.max_content_length = settings.museum_upload_max_bytes
@@ -199,7 +203,7 @@ def import_publish(import_id: int) -> BaseResponse:
     except ValidationError as exc:
         flash(exc.message)
         return redirect(url_for("curator.import_page", import_id=import_id))
-    _sync_datasets()
+    sync_datasets()
     drain_outbox(portal.engine, portal.search)
     flash(gettext("%(count)d records were published.", count=done.imported))
     return redirect(url_for("curator.collection", slug=museum.slug))
@@ -232,7 +236,7 @@ def object_state(object_id: int) -> BaseResponse:
     with transaction(portal.engine) as session:
         harvest_services.ensure_editable(session, RecordKind.OBJECT, object_id)
         (curation.publish if action == "publish" else curation.withdraw)(session, object_id)
-    _sync_datasets()
+    sync_datasets()
     drain_outbox(portal.engine, portal.search)
     museum = db_session().get(Agent, obj.institution_id)
     assert museum is not None
@@ -346,7 +350,7 @@ def detach(object_id: int) -> BaseResponse:
 def add_source(slug: str) -> BaseResponse:
     """Register the museum's own OAI-PMH endpoint for scheduled harvest (the harvest runner
     reads it into this museum's collection)."""
-    museum = _institution(slug)
+    museum = institution(slug)
     authorize(Action.ORG_MANAGE_HARVEST, museum)
     taken = {s.name for s in harvest_services.list_sources(db_session())}
     name = next(f"{slug}-oai" + (f"-{n}" if n else "") for n in range(len(taken) + 1)
