@@ -135,6 +135,7 @@ def collection(slug: str) -> str:
                                           offset=(number - 1) * PAGE, limit=PAGE)
     sources = db_session().exec(select(HarvestSource).where(
         HarvestSource.publisher == slug).order_by(HarvestSource.name)).all()
+    harvest_cap = state().settings.harvest_upload_max_bytes
     return render_template("curator/collection.html", museum=museum, objects=rows,
                            managed=harvest_queries.managing_sources(
                                db_session(), RecordKind.OBJECT, [o.id or 0 for o in rows]),
@@ -145,8 +146,7 @@ def collection(slug: str) -> str:
                            sources=sources, schedules=[s.value for s in Schedule],
                            source_jobs={s.id: harvest_queries.last_jobs(db_session(), s, 3)
                                         for s in sources},
-                           harvest_max_mb=round(
-                               state().settings.harvest_upload_max_bytes / 1048576, 1))
+                           harvest_max_mb=f"{harvest_cap / 1048576:.3g}")
 
 
 @bp.post("/curator/<slug:slug>/imports")
