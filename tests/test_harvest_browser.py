@@ -1,7 +1,8 @@
-"""The harvest pages in a real browser (Debian's Chromium), in Czech and English (the job page in all four languages): a curator
-uploads a LIDO file and reads the job's result, a harvested object's edit page shows who manages
-it, an editor sees a harvested dataset's notice, and the public dataset page flags placeholders
-in its source; every page passes axe-core and stays on the portal's own host."""
+"""The harvest pages in a real browser (Debian's Chromium), in Czech and English (the job page
+in all four): a curator uploads a LIDO file and reads the job's result, a harvested object's
+edit page shows who manages it, an editor sees a harvested dataset's notice, and the public
+dataset page flags placeholders in its source; every page passes axe-core and stays on the
+portal's own host."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from catalog.quality.jobs import assess_catalog
 from harvesters.queries import placeholder_fields
 from portal.state import state
 from tests.accounts import PASSWORD, make_org, make_user
-from tests.browser import describe, run_axe, screenshots
+from tests.browser import LiveServer, describe, guarded_context, run_axe, screenshots
 from tests.harvest_fixtures import add_source, lido_record
 from tests.harvest_server import Reply, serve
 from tests.records import MUSEUM, PUBLISHER
@@ -66,19 +67,8 @@ def test_the_harvest_pages_work_and_are_accessible(app: Flask, chromium: Any, ax
         assert harvest(app).counts.added == 1
     assess_catalog(engine, today=date(2026, 11, 27), source_flags=placeholder_fields)
     with serving(app) as url:
-        host = url.removeprefix("http://")
-        foreign: list[str] = []
-
-        def guard(route: Any) -> None:
-            if route.request.url.split("/")[2] != host:
-                foreign.append(route.request.url)
-                route.abort()
-            else:
-                route.continue_()
-
-        curator_context = chromium.new_context(viewport={"width": 1280, "height": 900},
-                                               base_url=url)
-        curator_context.route("**/*", guard)
+        server = LiveServer(url=url, host=url.removeprefix("http://"))
+        curator_context, foreign = guarded_context(chromium, server)
         page = sign_in(curator_context, "kuratorka@muzeumlb.cz", f"/curator/{museum.slug}?lang=en")
         page.set_input_files("#f-lido", str(upload))
         page.click("text=Upload and harvest")
@@ -93,9 +83,7 @@ def test_the_harvest_pages_work_and_are_accessible(app: Flask, chromium: Any, ax
         audit(page, axe_source, page.url.removeprefix(url).split("?")[0], "curator-object-managed")
         curator_context.close()
 
-        editor_context = chromium.new_context(viewport={"width": 1280, "height": 900},
-                                              base_url=url)
-        editor_context.route("**/*", guard)
+        editor_context, foreign_too = guarded_context(chromium, server)
         page = sign_in(editor_context, "editor@kraj.example", f"/editor/datasets/{SLUG}?lang=en")
         audit(page, axe_source, f"/editor/datasets/{SLUG}", "editor-dataset-managed")
         page.goto(f"/datasets/{SLUG}?lang=en")
@@ -106,4 +94,4 @@ def test_the_harvest_pages_work_and_are_accessible(app: Flask, chromium: Any, ax
         page.wait_for_url(f"**/editor/datasets/{SLUG}")
         assert "detached from the harvest source datalk" in page.locator("main").inner_text()
         editor_context.close()
-    assert foreign == []
+    assert foreign == [] and foreign_too == []
