@@ -90,7 +90,7 @@ def test_the_placeholder_fields_are_kept_with_each_harvested_record(
                       found["parkoviste"]: ["contactPoint.hasEmail", "publisher.name"]}
 
 
-def test_the_quality_score_flags_and_penalises_placeholders_in_the_source(
+def test_the_quality_score_flags_and_penalises_only_placeholders_in_the_source(
         app: Flask, cli: FlaskCliRunner) -> None:
     assessed = cli.invoke(quality_group, ["assess"])
     assert "2 with template placeholders at their harvest source" in assessed.output
@@ -114,9 +114,7 @@ def test_the_quality_score_flags_and_penalises_placeholders_in_the_source(
     assert client.get("/quality/publishers/liberecky-kraj?lang=en").get_data(
         as_text=True).count("placeholder values in source") == 2
     assert "Placeholders in source" in client.get("/quality?lang=en").get_data(as_text=True)
-
-
-def test_the_penalty_applies_only_to_flagged_datasets(app: Flask, cli: FlaskCliRunner) -> None:
+    # The penalty itself, on the clean dataset's record: 20 points, the maximum unchanged.
     with Session(state(app).engine) as session:
         record = next(r for r in iter_dataset_records(session) if r.dataset.slug == "zastavky")
     plain = score_record(record, links={}, violations=0, today=date(2026, 11, 27))
