@@ -143,3 +143,11 @@ def placeholder_fields(session: Session, dataset_ids: Iterable[int]) -> dict[int
             if fields and record.entity_id not in found:
                 found[record.entity_id] = sorted(set(fields))
     return found
+
+
+def newest_job_id(session: Session, source: HarvestSource, *, finished: bool = False) -> int:
+    """The id of the source's newest job (only a finished one: ``finished``); 0 if none."""
+    query = select(HarvestJob.id).where(HarvestJob.source_id == source.id)
+    if finished:
+        query = query.where(col(HarvestJob.finished_at).is_not(None))
+    return session.exec(query.order_by(col(HarvestJob.id).desc()).limit(1)).first() or 0

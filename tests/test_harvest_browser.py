@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from catalog.accounts.models import Role
@@ -17,6 +18,7 @@ from catalog.models import AgentKind
 from catalog.quality.jobs import assess_catalog
 from harvesters.queries import placeholder_fields
 from portal.state import state
+from portal.web import museum_harvest
 from tests.accounts import PASSWORD, make_org, make_user
 from tests.browser import LiveServer, describe, guarded_context, run_axe, screenshots
 from tests.harvest_fixtures import add_source, lido_record
@@ -52,7 +54,8 @@ def audit(page: Any, axe_source: str, url: str, name: str,
 
 
 def test_the_harvest_pages_work_and_are_accessible(app: Flask, chromium: Any, axe_source: str,
-                                                   tmp_path: Path) -> None:
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     museum = make_org(app, MUSEUM, AgentKind.INSTITUTION)
     make_user(app, "kuratorka@muzeumlb.cz", role=Role.CURATOR, org=museum)
     make_user(app, "editor@kraj.example", role=Role.EDITOR, org=PUBLISHER)
@@ -77,6 +80,9 @@ def test_the_harvest_pages_work_and_are_accessible(app: Flask, chromium: Any, ax
         job_url = page.url.removeprefix(url)
         audit(page, axe_source, job_url, "harvest-job", LANGUAGES)
         audit(page, axe_source, f"/curator/{museum.slug}", "curator-collection-harvest")
+        monkeypatch.setattr(museum_harvest, "PROGRESS_WAIT", 0.2)  # the page offering a reload
+        audit(page, axe_source, f"/curator/{museum.slug}/harvest/sources/"
+              f"{museum.slug}-lido?after=999999", "harvest-progress")
         page.goto(f"/curator/{museum.slug}?lang=en")
         page.click("text=Harvested from severoceske-muzeum-lido >> nth=0")
         assert "Managed by harvest source" in page.locator("main").inner_text()

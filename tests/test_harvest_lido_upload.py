@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -21,6 +22,8 @@ from harvesters.models import HarvestJob, HarvestSource
 from portal.app import create_app
 from portal.harvest_cli import harvest
 from portal.state import state
+from portal.web import museum_harvest
+from portal.web.curator import runner
 from tests.accounts import csrf_token, login, make_org, make_user
 from tests.conftest import make_settings
 from tests.harvest_fixtures import LIDO_NS, lido_record, lido_wrap
@@ -56,10 +59,21 @@ def curator(app: Flask) -> FlaskClient:
 
 
 def send(client: FlaskClient, data: bytes, name: str = "export.xml",
-         slug: str = MUSEUM["slug"]) -> object:
-    return client.post(f"/curator/{slug}/harvest/lido", data={
+         slug: str = MUSEUM["slug"]) -> Any:
+    """Upload ``data``; returns the response once the background run is over."""
+    response = client.post(f"/curator/{slug}/harvest/lido", data={
         "csrf_token": csrf_token(client, f"/curator/{MUSEUM['slug']}"),
         "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    runner(client.application).wait()
+    return response
+
+
+def result(client: FlaskClient, data: bytes) -> str:
+    """The page the curator ends on after uploading ``data``."""
+    response = send(client, data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client.get(response.headers["Location"], follow_redirects=True).get_data(
+        as_text=True)
 
 
 def titles(app: Flask) -> list[str]:
@@ -82,9 +96,7 @@ def test_an_uploaded_lido_file_is_harvested_and_its_job_result_shown(
         app: Flask, curator: FlaskClient) -> None:
     document = wrap(*(lido_record(n, wrap_ns=False) for n in (1, 2, 3)),
                     lido_record(4, title="", wrap_ns=False))
-    response = send(curator, document)
-    assert response.status_code == 302
-    page = curator.get(response.headers["Location"]).get_data(as_text=True)
+    page = result(curator, document)
     assert f"Harvest of {SOURCE}" in page and "Done, some records refused" in page
     counts = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', page))
     assert (counts["Added"], counts["Refused"], counts["Updated"]) == ("3", "1", "0")
@@ -96,7 +108,7 @@ def test_an_uploaded_lido_file_is_harvested_and_its_job_result_shown(
     collection = curator.get(f"/curator/{MUSEUM['slug']}").get_data(as_text=True)
     assert SOURCE in collection and "3 added, 0 updated, 1 refused" in collection
     # The same file again, then a changed one: updated in place, never duplicated.
-    again = curator.get(send(curator, document).headers["Location"]).get_data(as_text=True)
+    again = result(curator, document)
     assert re.search(r"Unchanged</th><td>3<", again)
     send(curator, document.replace("č. 2<".encode(), "č. 2 (opraveno)<".encode()))
     assert titles(app) == ["Broušená číše č. 1", "Broušená číše č. 2 (opraveno)",
@@ -124,14 +136,14 @@ def test_bad_files_are_refused_with_a_clear_message_and_change_nothing(
                      ("inventární číslo;název\nH 1;Džbán\n".encode(), "The file is not XML"),
                      (b"\xef\xbb\xbf  {\"dataset\": []}", "The file is not XML")]
     for data, message in refused_early:
-        shown = curator.get(send(curator, data).headers["Location"]).get_data(as_text=True)
+        shown = result(curator, data)
         assert message in shown and "Nothing was changed." in shown
     assert (titles(app), jobs(app)) == before  # refused before any job
     failing = [(BOMB, "declares XML entities"), (EXTERNAL, "declares XML entities"),
                (EXTERNAL_DTD, "external DTD"), (RSS, "the root element is not"),
                (good[:-40], "truncated or malformed")]
     for data, message in failing:
-        page = curator.get(send(curator, data).headers["Location"]).get_data(as_text=True)
+        page = result(curator, data)
         assert "nothing was changed in the collection" in page, message
         assert message in page
     assert titles(app) == before[0]
@@ -144,7 +156,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_change_nothing(
 def test_an_oversized_file_is_refused_naming_the_cap(app: Flask, curator: FlaskClient) -> None:
     just_over = wrap(*(lido_record(n, wrap_ns=False) for n in range(1, 80)))
     assert CAP < len(just_over) < CAP + 200_000
-    shown = curator.get(send(curator, just_over).headers["Location"]).get_data(as_text=True)
+    shown = result(curator, just_over)
     assert "The file is larger than 0.1 MB. Nothing was changed." in shown
     far_over = send(curator, b"<x>" + b" " * 600_000 + b"</x>")
     assert far_over.status_code == 413  # refused before the form is read
@@ -152,8 +164,9 @@ def test_an_oversized_file_is_refused_naming_the_cap(app: Flask, curator: FlaskC
     assert titles(app) == [] and source(app) is None
 
 
-def test_only_the_museums_curators_upload_with_a_csrf_token(app: Flask,
-                                                            curator: FlaskClient) -> None:
+def test_only_the_museums_curators_upload_with_a_csrf_token(
+        app: Flask, curator: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(museum_harvest, "PROGRESS_WAIT", 0.3)
     document = wrap(lido_record(1, wrap_ns=False))
     assert send(curator, document, slug=OTHER_MUSEUM["slug"]).status_code == 403
     no_token = curator.post(f"/curator/{MUSEUM['slug']}/harvest/lido", data={
@@ -162,8 +175,14 @@ def test_only_the_museums_curators_upload_with_a_csrf_token(app: Flask,
     other = app.test_client()
     login(other, make_user(app, "kurator@muzeum-turnov.cz", role=Role.CURATOR,
                            org=OTHER_MUSEUM))
-    job = send(curator, document).headers["Location"]
-    assert other.get(job).status_code == 403
+    waiting = send(curator, document).headers["Location"]
+    job = curator.get(waiting).headers["Location"]
+    assert "/harvest/jobs/" in job
+    assert other.get(waiting).status_code == 403 and other.get(job).status_code == 403
+    pending = curator.get(f"/curator/{MUSEUM['slug']}/harvest/sources/{SOURCE}?after=999999")
+    assert "Reload this page to see the result" in pending.get_data(as_text=True)
+    assert curator.get(f"/curator/{MUSEUM['slug']}/harvest/sources/{SOURCE}?after=x"
+                       ).status_code == 404
     assert titles(app) == ["Broušená číše č. 1"]
 
 

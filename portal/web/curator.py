@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,8 @@ PAGE = 50
 
 
 class ImportRunner:
-    """Reads uploads in a background thread, one at a time, so the curator's browser gets the
-    progress page at once."""
+    """Reads uploads (imports, LIDO files to harvest) in a background thread, one at a time,
+    so the curator's browser gets the progress page at once."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="museum-import")
@@ -60,8 +61,12 @@ class ImportRunner:
         self._lock = threading.Lock()
 
     def submit(self, app: Flask, import_id: int, path: Path) -> None:
+        self.call(_process, app, import_id, path)
+
+    def call(self, task: Callable[..., None], *args: Any) -> None:
+        """Run ``task(*args)`` after the uploads submitted before it."""
         with self._lock:
-            self._futures.append(self._pool.submit(_process, app, import_id, path))
+            self._futures.append(self._pool.submit(task, *args))
 
     def wait(self) -> None:
         """Block until every submitted upload is read (tests, shutdown)."""
