@@ -67,8 +67,8 @@ def _refusal(exc: harvest_uploads.UploadRefused) -> str:
 @bp.post("/curator/<slug:slug>/harvest/lido")
 @login_required
 def lido(slug: str) -> BaseResponse:
-    """Harvest an uploaded LIDO file into the museum's collection now (the same run as
-    ``portal harvest run``; records already harvested are updated, not duplicated)."""
+    """Harvest an uploaded LIDO file into the museum's collection in the background (the same
+    run as ``portal harvest run``; records already harvested are updated, not duplicated)."""
     museum = institution(slug)
     authorize(Action.ORG_MANAGE_HARVEST, museum)
     portal = state()
