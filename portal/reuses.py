@@ -12,7 +12,6 @@ import pydantic
 from flask import (
     Blueprint,
     Flask,
-    Response,
     abort,
     flash,
     redirect,
@@ -24,6 +23,7 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from catalog.accounts.models import User
 from catalog.db import transaction
@@ -59,8 +59,9 @@ FORM_MESSAGES = {
 }
 TEXT_MESSAGES = {
     "must not contain control characters": _l("Remove the control characters from the text."),
-    "a rejection needs a note for the submitter":
-        _l("Write a note for the submitter: why the reuse is not published."),
+    "a rejection needs a note for the submitter": _l(
+        "Write a note for the submitter: why the reuse is not published."
+    ),
 }
 
 
@@ -75,8 +76,10 @@ def status_label(value: str) -> str:
 def paragraphs(text: str) -> Markup:
     """Plain text as escaped paragraphs (the text is never read as HTML)."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(
-        Markup("<br>").join(escape(line) for line in block.split("\n"))) for block in blocks)
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
+        for block in blocks
+    )
 
 
 def dataset_reuses(dataset_id: int | None) -> list[Reuse]:
@@ -102,9 +105,15 @@ def listing() -> str:
     session = db_session()
     found = queries.published_page(session, PAGE, type_=type_, offset=(page - 1) * PAGE)
     return render_template(
-        "reuses/list.html", reuses=found.items, total=found.total, page=page,
-        more=found.next_key is not None, type_=type_, counts=queries.type_counts(session),
-        datasets=queries.datasets_of(session, [r.id or 0 for r in found.items]))
+        "reuses/list.html",
+        reuses=found.items,
+        total=found.total,
+        page=page,
+        more=found.next_key is not None,
+        type_=type_,
+        counts=queries.type_counts(session),
+        datasets=queries.datasets_of(session, [r.id or 0 for r in found.items]),
+    )
 
 
 @bp.get("/reuses/feed.atom")
@@ -113,16 +122,27 @@ def atom() -> Response:
     base = state().settings.base_url
     reuses = queries.published_page(db_session(), FEED_SIZE, type_=type_).items
     suffix = f"?type={type_.value}" if type_ else ""
-    entries = [FeedEntry(id=f"{base}/reuses/{r.id}", title=r.title,
-                         link=f"{base}/reuses/{r.id}", updated=r.updated_at,
-                         summary=f"{type_label(r.type)}: {r.description}", content_html="")
-               for r in reuses]
+    entries = [
+        FeedEntry(
+            id=f"{base}/reuses/{r.id}",
+            title=r.title,
+            link=f"{base}/reuses/{r.id}",
+            updated=r.updated_at,
+            summary=f"{type_label(r.type)}: {r.description}",
+            content_html="",
+        )
+        for r in reuses
+    ]
     title = gettext("Reuses of the data") + (f" · {type_label(type_)}" if type_ else "")
-    body = feed(feed_id=f"{base}/reuses/feed.atom{suffix}",
-                title=f"{title} · " + gettext("Liberec Region open data"),
-                link=f"{base}/reuses/{suffix}", self_link=f"{base}/reuses/feed.atom{suffix}",
-                lang=str(get_locale() or "cs"), entries=entries,
-                updated=max((r.updated_at for r in reuses), default=utcnow()))
+    body = feed(
+        feed_id=f"{base}/reuses/feed.atom{suffix}",
+        title=f"{title} · " + gettext("Liberec Region open data"),
+        link=f"{base}/reuses/{suffix}",
+        self_link=f"{base}/reuses/feed.atom{suffix}",
+        lang=str(get_locale() or "cs"),
+        entries=entries,
+        updated=max((r.updated_at for r in reuses), default=utcnow()),
+    )
     response = Response(body, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "public, max-age=600"
     return response
@@ -132,11 +152,15 @@ def atom() -> Response:
 def detail(reuse_id: int) -> str:
     session = db_session()
     reuse = queries.visible_reuse(session, get_current_user(), reuse_id)
-    return render_template("reuses/detail.html", reuse=reuse,
-                           datasets=queries.datasets_of(session, [reuse_id])[reuse_id])
+    return render_template(
+        "reuses/detail.html",
+        reuse=reuse,
+        datasets=queries.datasets_of(session, [reuse_id])[reuse_id],
+    )
 
 
 # -- submitting ---------------------------------------------------------------------------------
+
 
 def dataset_slugs(text: str) -> list[str]:
     """Dataset slugs from what a visitor typed: slugs or the datasets' page addresses,
@@ -153,7 +177,8 @@ def dataset_slugs(text: str) -> list[str]:
 def _record(form: MultiDict[str, str]) -> dict[str, Any]:
     record: dict[str, Any] = {
         name: form.get(name, "").strip()
-        for name in ("type", "title", "description", "url", "author_name", "language")}
+        for name in ("type", "title", "description", "url", "author_name", "language")
+    }
     record["author_name"] = record["author_name"] or None
     record["datasets"] = dataset_slugs(form.get("datasets", ""))
     return record
@@ -163,11 +188,14 @@ def _message(text: str, error_type: str | None = None) -> str:
     if text in TEXT_MESSAGES:
         return str(TEXT_MESSAGES[text])
     if text.startswith("unknown dataset"):
-        return gettext("No published dataset of the portal has the address %(slug)s.",
-                       slug=text.removeprefix("unknown dataset ").strip("'\""))
+        return gettext(
+            "No published dataset of the portal has the address %(slug)s.",
+            slug=text.removeprefix("unknown dataset ").strip("'\""),
+        )
     if text.startswith("at most"):
-        return gettext("You have too many submissions waiting for approval; wait until they "
-                       "are reviewed.")
+        return gettext(
+            "You have too many submissions waiting for approval; wait until they are reviewed."
+        )
     if text.startswith("the reuse is already"):
         return gettext("The reuse already has this status.")
     if error_type in FORM_MESSAGES:
@@ -195,7 +223,7 @@ def submit() -> str | Response | tuple[str, int]:
     user = authorize(Action.REUSE_SUBMIT)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        form = request.form
+        form: MultiDict[str, str] = request.form
         record = _record(form)
         errors = form_errors(record)
         if not errors:
@@ -205,16 +233,26 @@ def submit() -> str | Response | tuple[str, int]:
             except ValidationError as exc:
                 errors[exc.field.split(".")[0]] = _message(exc.message)
             else:
-                flash(gettext("Thank you. Your reuse will appear once an administrator has "
-                              "approved it."))
+                flash(
+                    gettext(
+                        "Thank you. Your reuse will appear once an administrator has approved it."
+                    )
+                )
                 return redirect(url_for("reuses.detail", reuse_id=reuse.id))
     else:
-        form = MultiDict({"language": str(get_locale() or "cs"),
-                          "datasets": request.args.get("dataset", "")[:200]})
-    return render_template("reuses/submit.html", form=form, errors=errors,
-                           types=[(t.value, type_label(t)) for t in ReuseType],
-                           languages=[(lang, LANGUAGE_NAMES[lang]) for lang in LOCALES]), \
-        400 if errors else 200
+        form = MultiDict(
+            {
+                "language": str(get_locale() or "cs"),
+                "datasets": request.args.get("dataset", "")[:200],
+            }
+        )
+    return render_template(
+        "reuses/submit.html",
+        form=form,
+        errors=errors,
+        types=[(t.value, type_label(t)) for t in ReuseType],
+        languages=[(lang, LANGUAGE_NAMES[lang]) for lang in LOCALES],
+    ), 400 if errors else 200
 
 
 @bp.get("/reuses/mine")
@@ -222,11 +260,11 @@ def submit() -> str | Response | tuple[str, int]:
 def mine() -> str:
     user = get_current_user()
     assert user is not None
-    return render_template("reuses/mine.html",
-                           reuses=queries.submitted_by(db_session(), user.id))
+    return render_template("reuses/mine.html", reuses=queries.submitted_by(db_session(), user.id))
 
 
 # -- moderation ---------------------------------------------------------------------------------
+
 
 @bp.get("/admin/reuses")
 @login_required
@@ -238,11 +276,14 @@ def moderation() -> str:
     session = db_session()
     reuses = queries.queue(session, ReuseStatus(wanted))
     return render_template(
-        "reuses/moderation.html", reuses=reuses, status=wanted,
+        "reuses/moderation.html",
+        reuses=reuses,
+        status=wanted,
         counts=queries.status_counts(session),
         datasets=queries.datasets_of(session, [r.id or 0 for r in reuses]),
         submitters=queries.users(session, {r.submitter_id for r in reuses if r.submitter_id}),
-        errors={})
+        errors={},
+    )
 
 
 def outcome_mail(user: User, reuse: Reuse) -> Mail:
@@ -251,24 +292,32 @@ def outcome_mail(user: User, reuse: Reuse) -> Mail:
     with force_locale(user.locale or state().settings.default_locale):
         if reuse.status == ReuseStatus.PUBLISHED:
             subject = gettext("Your reuse is published on the Liberec Region portal")
-            text = gettext("Your reuse \u201c%(title)s\u201d is now published:",
-                           title=reuse.title)
+            text = gettext("Your reuse \u201c%(title)s\u201d is now published:", title=reuse.title)
         else:
             subject = gettext("Your reuse was not published on the Liberec Region portal")
-            text = gettext("Your reuse \u201c%(title)s\u201d was not published.",
-                           title=reuse.title)
-        note = ("\n\n" + gettext("Note from the administrator:") + "\n"
-                + reuse.moderation_note) if reuse.moderation_note else ""
-        return Mail(user.email, subject, f"{text}\n{base}/reuses/{reuse.id}{note}\n\n"
-                    + gettext("Your submissions: %(url)s", url=f"{base}/reuses/mine") + "\n")
+            text = gettext("Your reuse \u201c%(title)s\u201d was not published.", title=reuse.title)
+        note = (
+            ("\n\n" + gettext("Note from the administrator:") + "\n" + reuse.moderation_note)
+            if reuse.moderation_note
+            else ""
+        )
+        return Mail(
+            user.email,
+            subject,
+            f"{text}\n{base}/reuses/{reuse.id}{note}\n\n"
+            + gettext("Your submissions: %(url)s", url=f"{base}/reuses/mine")
+            + "\n",
+        )
 
 
 @bp.post("/admin/reuses/<int(min=1, max=2147483647):reuse_id>")
 @login_required
 def moderate(reuse_id: int) -> Response | tuple[str, int]:
     user = authorize(Action.REUSE_MODERATE)
-    data = {"decision": request.form.get("decision", ""),
-            "note": request.form.get("note", "").strip()}
+    data = {
+        "decision": request.form.get("decision", ""),
+        "note": request.form.get("note", "").strip(),
+    }
     try:
         with transaction(state().engine) as session:
             reuse = services.moderate(session, user, reuse_id, data)
@@ -277,8 +326,7 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
     except ValidationError as exc:
         flash(_message(exc.message))
         return redirect(url_for("reuses.moderation"))
-    flash(gettext("Published.") if reuse.status == ReuseStatus.PUBLISHED
-          else gettext("Rejected."))
+    flash(gettext("Published.") if reuse.status == ReuseStatus.PUBLISHED else gettext("Rejected."))
     try:
         with transaction(state().engine) as session:
             services.tell_submitter(session, accounts().mailer, reuse, outcome_mail)
@@ -290,6 +338,10 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
 
 def init_reuses(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(dataset_reuses=dataset_reuses, reuse_type_label=type_label,
-                                 reuse_status_label=status_label, ReuseType=ReuseType)
+    app.jinja_env.globals.update(
+        dataset_reuses=dataset_reuses,
+        reuse_type_label=type_label,
+        reuse_status_label=status_label,
+        ReuseType=ReuseType,
+    )
     app.jinja_env.filters.update(paragraphs=paragraphs)

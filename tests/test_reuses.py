@@ -18,9 +18,9 @@ from catalog.accounts.models import User
 from catalog.accounts.services import principal
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
+from catalog.models import RecordState
 from catalog.permissions import NotAuthorized, Principal
 from catalog.reuses import queries, services
-from catalog.models import RecordState
 from catalog.reuses.models import ReuseStatus, ReuseType
 from catalog.services import set_dataset_state, upsert_agent, upsert_dataset
 from portal.app import create_app
@@ -34,18 +34,28 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def reuse(**changes: Any) -> dict[str, Any]:
-    return {"type": "application", "title": "Odjezdy na displeji",
-            "description": "Ukazuje odjezdy vlaků.\n\nPro čekárny.",
-            "url": "https://odjezdy.example/", "author_name": "Tým 42", "language": "cs",
-            "datasets": ["odjezdy-vlaku"], **changes}
+    return {
+        "type": "application",
+        "title": "Odjezdy na displeji",
+        "description": "Ukazuje odjezdy vlaků.\n\nPro čekárny.",
+        "url": "https://odjezdy.example/",
+        "author_name": "Tým 42",
+        "language": "cs",
+        "datasets": ["odjezdy-vlaku"],
+        **changes,
+    }
 
 
 def catalog_with_dataset(engine: Engine) -> None:
     with transaction(engine) as session:
         upsert_agent(session, PUBLISHER, kind="publisher", base_url=BASE_URL)
         upsert_dataset(session, "test:odjezdy", dataset(), base_url=BASE_URL)
-        upsert_dataset(session, "test:zastavky", dataset("zastavky", title={"cs": "Zastávky"}),
-                       base_url=BASE_URL)
+        upsert_dataset(
+            session,
+            "test:zastavky",
+            dataset("zastavky", title={"cs": "Zastávky"}),
+            base_url=BASE_URL,
+        )
 
 
 def actor(engine: Engine, user: User) -> Principal:
@@ -56,19 +66,24 @@ def actor(engine: Engine, user: User) -> Principal:
 @pytest.fixture
 def people(engine: Engine) -> dict[str, Principal]:
     catalog_with_dataset(engine)
-    return {"user": actor(engine, make_user(engine, "dev@example.test")),
-            "other": actor(engine, make_user(engine, "other@example.test")),
-            "unverified": actor(engine, make_user(engine, "new@example.test", verified=False)),
-            "admin": actor(engine, make_user(engine, "root@kraj.example", sysadmin=True))}
+    return {
+        "user": actor(engine, make_user(engine, "dev@example.test")),
+        "other": actor(engine, make_user(engine, "other@example.test")),
+        "unverified": actor(engine, make_user(engine, "new@example.test", verified=False)),
+        "admin": actor(engine, make_user(engine, "root@kraj.example", sysadmin=True)),
+    }
 
 
 # -- the domain ---------------------------------------------------------------------------------
 
+
 def test_a_submission_waits_until_an_administrator_publishes_it(
-        engine: Engine, people: dict[str, Principal]) -> None:
+    engine: Engine, people: dict[str, Principal]
+) -> None:
     with transaction(engine) as session:
-        submitted = services.submit(session, people["user"],
-                                    reuse(datasets=["odjezdy-vlaku", "zastavky"]))
+        submitted = services.submit(
+            session, people["user"], reuse(datasets=["odjezdy-vlaku", "zastavky"])
+        )
     assert submitted.status == ReuseStatus.PENDING and submitted.published_at is None
     with transaction(engine) as session:
         assert queries.published_page(session, 10).total == 0
@@ -78,8 +93,7 @@ def test_a_submission_waits_until_an_administrator_publishes_it(
         assert queries.may_see(people["admin"], submitted)
         assert not queries.may_see(people["other"], submitted)
         assert not queries.may_see(None, submitted)
-        services.moderate(session, people["admin"], submitted.id or 0,
-                          {"decision": "published"})
+        services.moderate(session, people["admin"], submitted.id or 0, {"decision": "published"})
     with transaction(engine) as session:
         page = queries.published_page(session, 10)
         assert [r.id for r in page.items] == [submitted.id] and page.total == 1
@@ -91,30 +105,36 @@ def test_a_submission_waits_until_an_administrator_publishes_it(
 
 
 def test_moderation_transitions_and_the_note_a_rejection_needs(
-        engine: Engine, people: dict[str, Principal]) -> None:
+    engine: Engine, people: dict[str, Principal]
+) -> None:
     with transaction(engine) as session:
         reuse_id = services.submit(session, people["user"], reuse()).id or 0
     with transaction(engine) as session, pytest.raises(ValidationError) as no_note:
         services.moderate(session, people["admin"], reuse_id, {"decision": "rejected"})
     assert no_note.value.field == "note"
     with transaction(engine) as session:
-        rejected = services.moderate(session, people["admin"], reuse_id,
-                                     {"decision": "rejected", "note": "Odkaz nefunguje."})
+        rejected = services.moderate(
+            session, people["admin"], reuse_id, {"decision": "rejected", "note": "Odkaz nefunguje."}
+        )
         assert rejected.status == ReuseStatus.REJECTED
         assert rejected.moderation_note == "Odkaz nefunguje."
         with pytest.raises(ValidationError, match="already rejected"):
-            services.moderate(session, people["admin"], reuse_id,
-                              {"decision": "rejected", "note": "znovu"})
+            services.moderate(
+                session, people["admin"], reuse_id, {"decision": "rejected", "note": "znovu"}
+            )
         with pytest.raises(ValidationError):
             services.moderate(session, people["admin"], reuse_id, {"decision": "pending"})
     with transaction(engine) as session:
-        published = services.moderate(session, people["admin"], reuse_id,
-                                      {"decision": "published"})
+        published = services.moderate(session, people["admin"], reuse_id, {"decision": "published"})
         assert published.status == ReuseStatus.PUBLISHED and published.moderation_note is None
         first_published = published.published_at
     with transaction(engine) as session:  # withdrawn later: hidden again
-        services.moderate(session, people["admin"], reuse_id,
-                          {"decision": "rejected", "note": "Aplikace skončila."})
+        services.moderate(
+            session,
+            people["admin"],
+            reuse_id,
+            {"decision": "rejected", "note": "Aplikace skončila."},
+        )
         assert queries.published_page(session, 10).total == 0
         assert queries.queue(session, ReuseStatus.REJECTED)[0].published_at == first_published
     with transaction(engine) as session, pytest.raises(NotFound):
@@ -132,32 +152,40 @@ def test_who_may_submit_and_moderate(engine: Engine, people: dict[str, Principal
                 services.moderate(session, who, reuse_id, {"decision": "published"})
 
 
-@pytest.mark.parametrize(("changes", "field", "text"), [
-    ({"url": "javascript:alert(1)"}, "url", "http(s) URL"),
-    ({"url": "data:text/html,<script>alert(1)</script>"}, "url", "http(s) URL"),
-    ({"url": "https://x.example/" + "a" * 500}, "url", "at most 500"),
-    ({"title": "x" * 201}, "title", "at most 200"),
-    ({"description": "x" * 4001}, "description", "at most 4000"),
-    ({"description": "nul \x00 byte"}, "description", "control characters"),
-    ({"title": ""}, "title", "at least 1"),
-    ({"type": "malware"}, "type", "Input should be"),
-    ({"datasets": []}, "datasets", "at least 1"),
-    ({"datasets": ["neexistuje"]}, "datasets", "unknown dataset 'neexistuje'"),
-    ({"datasets": ["BAD SLUG"]}, "datasets.0", "lowercase"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "text"),
+    [
+        ({"url": "javascript:alert(1)"}, "url", "http(s) URL"),
+        ({"url": "data:text/html,<script>alert(1)</script>"}, "url", "http(s) URL"),
+        ({"url": "https://x.example/" + "a" * 500}, "url", "at most 500"),
+        ({"title": "x" * 201}, "title", "at most 200"),
+        ({"description": "x" * 4001}, "description", "at most 4000"),
+        ({"description": "nul \x00 byte"}, "description", "control characters"),
+        ({"title": ""}, "title", "at least 1"),
+        ({"type": "malware"}, "type", "Input should be"),
+        ({"datasets": []}, "datasets", "at least 1"),
+        ({"datasets": ["neexistuje"]}, "datasets", "unknown dataset 'neexistuje'"),
+        ({"datasets": ["BAD SLUG"]}, "datasets.0", "lowercase"),
+    ],
+)
 def test_invalid_submissions_are_refused_naming_the_field(
-        engine: Engine, people: dict[str, Principal], changes: dict[str, Any], field: str,
-        text: str) -> None:
+    engine: Engine, people: dict[str, Principal], changes: dict[str, Any], field: str, text: str
+) -> None:
     with transaction(engine) as session, pytest.raises(ValidationError) as refused:
         services.submit(session, people["user"], reuse(**changes))
     assert refused.value.field == field and text in refused.value.message
 
 
 def test_a_draft_dataset_cannot_be_linked_and_an_archived_one_drops_out(
-        engine: Engine, people: dict[str, Principal]) -> None:
+    engine: Engine, people: dict[str, Principal]
+) -> None:
     with transaction(engine) as session:
-        reuse_id = services.submit(session, people["user"],
-                                   reuse(datasets=["odjezdy-vlaku", "zastavky"])).id or 0
+        reuse_id = (
+            services.submit(
+                session, people["user"], reuse(datasets=["odjezdy-vlaku", "zastavky"])
+            ).id
+            or 0
+        )
         services.moderate(session, people["admin"], reuse_id, {"decision": "published"})
         set_dataset_state(session, "zastavky", RecordState.ARCHIVED)
     with transaction(engine) as session:
@@ -167,8 +195,9 @@ def test_a_draft_dataset_cannot_be_linked_and_an_archived_one_drops_out(
             services.submit(session, people["user"], reuse(datasets=["zastavky"]))
 
 
-def test_too_many_waiting_submissions_are_refused(engine: Engine,
-                                                  people: dict[str, Principal]) -> None:
+def test_too_many_waiting_submissions_are_refused(
+    engine: Engine, people: dict[str, Principal]
+) -> None:
     with transaction(engine) as session:
         for n in range(services.MAX_PENDING):
             services.submit(session, people["user"], reuse(title=f"Aplikace {n}"))
@@ -178,13 +207,14 @@ def test_too_many_waiting_submissions_are_refused(engine: Engine,
 
 
 def test_keyset_pages_cover_every_published_reuse_once(
-        engine: Engine, people: dict[str, Principal]) -> None:
+    engine: Engine, people: dict[str, Principal]
+) -> None:
     with transaction(engine) as session:
         for n in range(5):
-            created = services.submit(session, people["user"], reuse(
-                title=f"R{n}", type="idea" if n % 2 else "article"))
-            services.moderate(session, people["admin"], created.id or 0,
-                              {"decision": "published"})
+            created = services.submit(
+                session, people["user"], reuse(title=f"R{n}", type="idea" if n % 2 else "article")
+            )
+            services.moderate(session, people["admin"], created.id or 0, {"decision": "published"})
     seen: list[int] = []
     key = None
     with transaction(engine) as session:
@@ -200,6 +230,7 @@ def test_keyset_pages_cover_every_published_reuse_once(
 
 # -- the web ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def web(app: Flask) -> Flask:
     catalog_with_dataset(state(app).engine)
@@ -212,7 +243,8 @@ def submit_form(client: FlaskClient, **changes: str) -> Any:
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_unverified_are_refused(
-        web: Flask, client: FlaskClient) -> None:
+    web: Flask, client: FlaskClient
+) -> None:
     response = client.get("/reuses/new?dataset=odjezdy-vlaku")
     assert response.status_code == 302 and "/account/login" in response.location
     assert client.post("/reuses/new", data=reuse()).status_code in (302, 400)
@@ -225,8 +257,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_unverified_are_refused(
 
 def test_the_form_needs_the_csrf_token(web: Flask, client: FlaskClient) -> None:
     login(client, make_user(web))
-    assert client.post("/reuses/new", data={**reuse(), "datasets": "odjezdy-vlaku"}
-                       ).status_code == 400
+    assert (
+        client.post("/reuses/new", data={**reuse(), "datasets": "odjezdy-vlaku"}).status_code == 400
+    )
 
 
 def test_submit_moderate_and_show_on_the_dataset_page(web: Flask, client: FlaskClient) -> None:
@@ -253,10 +286,15 @@ def test_submit_moderate_and_show_on_the_dataset_page(web: Flask, client: FlaskC
     refused = post_form(admin, f"/admin/reuses/{reuse_id}", {"decision": "rejected"})
     assert refused.status_code == 302
     assert "Napište poznámku" in admin.get("/admin/reuses").get_data(as_text=True)
-    assert post_form(admin, f"/admin/reuses/{reuse_id}",
-                     {"decision": "published"}).status_code == 302
-    assert post_form(client, f"/admin/reuses/{reuse_id}",
-                     {"decision": "rejected", "note": "x"}).status_code == 403
+    assert (
+        post_form(admin, f"/admin/reuses/{reuse_id}", {"decision": "published"}).status_code == 302
+    )
+    assert (
+        post_form(
+            client, f"/admin/reuses/{reuse_id}", {"decision": "rejected", "note": "x"}
+        ).status_code
+        == 403
+    )
 
     listing = anonymous.get("/reuses/").get_data(as_text=True)
     assert "Displej odjezdů" in listing
@@ -273,10 +311,10 @@ def test_submit_moderate_and_show_on_the_dataset_page(web: Flask, client: FlaskC
 
 
 def test_form_errors_are_shown_per_field_in_the_visitors_language(
-        web: Flask, client: FlaskClient) -> None:
+    web: Flask, client: FlaskClient
+) -> None:
     login(client, make_user(web))
-    response = submit_form(client, url="javascript:alert(1)", title="",
-                           datasets="neexistuje")
+    response = submit_form(client, url="javascript:alert(1)", title="", datasets="neexistuje")
     assert response.status_code == 400
     page = html.fromstring(response.get_data(as_text=True))
     errors = {e.get("id"): e.text_content() for e in page.xpath("//p[@class='error']")}
@@ -285,23 +323,25 @@ def test_form_errors_are_shown_per_field_in_the_visitors_language(
     assert page.xpath("//input[@id='f-url']/@value") == ["javascript:alert(1)"]  # kept
     response = submit_form(client, datasets="neexistuje")
     assert "neexistuje" in html.fromstring(response.get_data(as_text=True)).xpath(
-        "string(//p[@id='e-datasets'])")
-    german = client.post("/reuses/new?lang=de", data={
-        **reuse(), "datasets": "", "csrf_token": _token(client)})
+        "string(//p[@id='e-datasets'])"
+    )
+    german = client.post(
+        "/reuses/new?lang=de", data={**reuse(), "datasets": "", "csrf_token": _token(client)}
+    )
     assert "Datensatz" in german.get_data(as_text=True)
 
 
 def _token(client: FlaskClient) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/reuses/new").get_data(as_text=True))
+    found = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/reuses/new").get_data(as_text=True)
+    )
     assert found
     return found.group(1)
 
 
 def test_hostile_text_is_shown_as_text(web: Flask, client: FlaskClient) -> None:
     login(client, make_user(web, "dev@example.test"))
-    response = submit_form(client, title=f"Titul {HOSTILE}",
-                           description=f"Popis {HOSTILE}\nřádek")
+    response = submit_form(client, title=f"Titul {HOSTILE}", description=f"Popis {HOSTILE}\nřádek")
     reuse_url = response.location
     admin = web.test_client()
     login(admin, make_user(web, "root@kraj.example", sysadmin=True))
@@ -309,15 +349,19 @@ def test_hostile_text_is_shown_as_text(web: Flask, client: FlaskClient) -> None:
     for url in (reuse_url, "/reuses/", "/datasets/odjezdy-vlaku"):
         body = web.test_client().get(url).get_data(as_text=True)
         tree = html.fromstring(body)
-        assert not tree.xpath("//script[contains(., 'alert')] | //img[@src='x'] | //*[@onerror]"), url
+        injected = "//script[contains(., 'alert')] | //img[@src='x'] | //*[@onerror]"
+        assert not tree.xpath(injected), url
         assert "&lt;script&gt;" in body, url
     feed = etree.fromstring(web.test_client().get("/reuses/feed.atom").data)
     assert feed.findtext(f"{ATOM}entry/{ATOM}title") == f"Titul {HOSTILE}"  # escaped text
 
 
 @pytest.fixture
-def mail_app(tmp_path: Path, sqlite_template: Path,
-             smtp_server: tuple[Inbox, dict[str, str]]) -> tuple[Flask, Inbox]:  # noqa: F811
+def mail_app(
+    tmp_path: Path,
+    sqlite_template: Path,
+    smtp_server: tuple[Inbox, dict[str, str]],  # noqa: F811
+) -> tuple[Flask, Inbox]:
     instance = tmp_path / "instance"
     instance.mkdir()
     shutil.copy(sqlite_template, instance / "portal.sqlite3")
@@ -327,16 +371,18 @@ def mail_app(tmp_path: Path, sqlite_template: Path,
     return app, inbox
 
 
-def test_the_submitter_is_mailed_the_decision_with_the_note(
-        mail_app: tuple[Flask, Inbox]) -> None:
+def test_the_submitter_is_mailed_the_decision_with_the_note(mail_app: tuple[Flask, Inbox]) -> None:
     app, inbox = mail_app
     client = app.test_client()
     login(client, make_user(app, "dev@example.test"))
     reuse_id = submit_form(client).location.rsplit("/", 1)[1]
     admin = app.test_client()
     login(admin, make_user(app, "root@kraj.example", sysadmin=True))
-    post_form(admin, f"/admin/reuses/{reuse_id}",
-              {"decision": "rejected", "note": "Odkaz vede na chybovou stránku."})
+    post_form(
+        admin,
+        f"/admin/reuses/{reuse_id}",
+        {"decision": "rejected", "note": "Odkaz vede na chybovou stránku."},
+    )
     assert len(inbox.messages) == 1
     mail = inbox.messages[0]
     body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]

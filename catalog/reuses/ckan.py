@@ -24,9 +24,11 @@ def reuse_id_of(key: str) -> int | None:
 
 def showcase_dict(reuse: Reuse, dataset_count: int, page_url: str) -> dict[str, Any]:
     """The package dict ckanext-showcase returns for a showcase."""
-    extras = [{"key": "reuse_type", "value": reuse.type},
-              {"key": "language", "value": reuse.language},
-              {"key": "portal_url", "value": page_url}]
+    extras = [
+        {"key": "reuse_type", "value": reuse.type},
+        {"key": "language", "value": reuse.language},
+        {"key": "portal_url", "value": page_url},
+    ]
     return {
         "id": str(reuse.id),
         "name": showcase_name(reuse),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, func, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.accounts.models import User
 from catalog.errors import NotFound
@@ -25,33 +26,53 @@ class ReusePage:
     next_key: PageKey | None  # where the next page starts; None on the last page
 
 
-def _published(type_: ReuseType | None = None, dataset_id: int | None = None) -> object:
+def _published(
+    type_: ReuseType | None = None, dataset_id: int | None = None
+) -> SelectOfScalar[Reuse]:
     query = select(Reuse).where(Reuse.status == ReuseStatus.PUBLISHED)
     if type_ is not None:
         query = query.where(Reuse.type == type_)
     if dataset_id is not None:
-        query = query.where(col(Reuse.id).in_(select(ReuseDataset.reuse_id).where(
-            ReuseDataset.dataset_id == dataset_id)))
+        query = query.where(
+            col(Reuse.id).in_(
+                select(ReuseDataset.reuse_id).where(ReuseDataset.dataset_id == dataset_id)
+            )
+        )
     return query
 
 
-def published_page(session: Session, limit: int, *, type_: ReuseType | None = None,
-                   dataset_id: int | None = None, after: PageKey | None = None,
-                   offset: int = 0) -> ReusePage:
+def published_page(
+    session: Session,
+    limit: int,
+    *,
+    type_: ReuseType | None = None,
+    dataset_id: int | None = None,
+    after: PageKey | None = None,
+    offset: int = 0,
+) -> ReusePage:
     """Published reuses, newest first, after ``after`` (keyset) or from ``offset``."""
     query = _published(type_, dataset_id)
-    total = session.exec(select(func.count()).select_from(
-        query.subquery())).one()  # type: ignore[attr-defined]
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()  # type: ignore[attr-defined]
     if after is not None:
-        query = query.where(or_(col(Reuse.published_at) < after[0],  # type: ignore[attr-defined]
-                                (col(Reuse.published_at) == after[0]) & (col(Reuse.id) < after[1])))
-    rows = list(session.exec(query.order_by(  # type: ignore[attr-defined]
-        col(Reuse.published_at).desc(), col(Reuse.id).desc()).offset(offset).limit(limit + 1)))
+        query = query.where(
+            or_(
+                col(Reuse.published_at) < after[0],  # type: ignore[attr-defined]
+                (col(Reuse.published_at) == after[0]) & (col(Reuse.id) < after[1]),
+            )
+        )
+    rows = list(
+        session.exec(
+            query.order_by(  # type: ignore[attr-defined]
+                col(Reuse.published_at).desc(), col(Reuse.id).desc()
+            )
+            .offset(offset)
+            .limit(limit + 1)
+        )
+    )
     items = rows[:limit]
     more = len(rows) > limit
     last = items[-1] if items else None
-    next_key = (last.published_at, last.id or 0) if more and last and last.published_at \
-        else None
+    next_key = (last.published_at, last.id or 0) if more and last and last.published_at else None
     return ReusePage(items, total, next_key)
 
 
@@ -68,8 +89,9 @@ def may_see(viewer: Principal | None, reuse: Reuse) -> bool:
         return True
     if viewer is None:
         return False
-    return (reuse.submitter_id is not None and reuse.submitter_id == viewer.id) \
-        or can(viewer, Action.REUSE_MODERATE)
+    return (reuse.submitter_id is not None and reuse.submitter_id == viewer.id) or can(
+        viewer, Action.REUSE_MODERATE
+    )
 
 
 def visible_reuse(session: Session, viewer: Principal | None, reuse_id: int) -> Reuse:
@@ -89,10 +111,14 @@ def datasets_of(session: Session, reuse_ids: Sequence[int]) -> dict[int, list[Da
     result: dict[int, list[Dataset]] = {reuse_id: [] for reuse_id in reuse_ids}
     if not reuse_ids:
         return result
-    rows = session.exec(select(ReuseDataset.reuse_id, Dataset).join(
-        Dataset, col(Dataset.id) == ReuseDataset.dataset_id).where(
-        col(ReuseDataset.reuse_id).in_(list(reuse_ids)),
-        Dataset.state == RecordState.PUBLISHED).order_by(col(Dataset.slug)))
+    rows = session.exec(
+        select(ReuseDataset.reuse_id, Dataset)
+        .join(Dataset, col(Dataset.id) == ReuseDataset.dataset_id)
+        .where(
+            col(ReuseDataset.reuse_id).in_(list(reuse_ids)), Dataset.state == RecordState.PUBLISHED
+        )
+        .order_by(col(Dataset.slug))
+    )
     for reuse_id, dataset in rows:
         result[reuse_id].append(dataset)
     return result
@@ -100,16 +126,24 @@ def datasets_of(session: Session, reuse_ids: Sequence[int]) -> dict[int, list[Da
 
 def submitted_by(session: Session, user_id: int, limit: int = 200) -> Sequence[Reuse]:
     """A user's own submissions, newest first, whatever their status."""
-    return session.exec(select(Reuse).where(Reuse.submitter_id == user_id).order_by(
-        col(Reuse.created_at).desc(), col(Reuse.id).desc()).limit(limit)).all()
+    return session.exec(
+        select(Reuse)
+        .where(Reuse.submitter_id == user_id)
+        .order_by(col(Reuse.created_at).desc(), col(Reuse.id).desc())
+        .limit(limit)
+    ).all()
 
 
 def queue(session: Session, status: ReuseStatus, limit: int = 200) -> Sequence[Reuse]:
     """Reuses of ``status`` for the moderators: the oldest waiting first."""
-    order = col(Reuse.created_at).asc() if status == ReuseStatus.PENDING \
+    order = (
+        col(Reuse.created_at).asc()
+        if status == ReuseStatus.PENDING
         else col(Reuse.updated_at).desc()
-    return session.exec(select(Reuse).where(Reuse.status == status).order_by(
-        order, col(Reuse.id)).limit(limit)).all()
+    )
+    return session.exec(
+        select(Reuse).where(Reuse.status == status).order_by(order, col(Reuse.id)).limit(limit)
+    ).all()
 
 
 def status_counts(session: Session) -> dict[ReuseStatus, int]:
@@ -122,8 +156,11 @@ def status_counts(session: Session) -> dict[ReuseStatus, int]:
 
 def type_counts(session: Session) -> dict[ReuseType, int]:
     """Published reuses per type (for the list page's filter)."""
-    rows = session.exec(select(Reuse.type, func.count()).where(
-        Reuse.status == ReuseStatus.PUBLISHED).group_by(Reuse.type))
+    rows = session.exec(
+        select(Reuse.type, func.count())
+        .where(Reuse.status == ReuseStatus.PUBLISHED)
+        .group_by(Reuse.type)
+    )
     counts = dict.fromkeys(ReuseType, 0)
     for type_, count in rows:
         counts[ReuseType(type_)] = count
@@ -140,9 +177,9 @@ def users(session: Session, ids: set[int]) -> dict[int, User]:
 def published_dataset_id(session: Session, key: str, *, numeric: bool = False) -> int | None:
     """The id of the published dataset named by ``key``: its slug or, with ``numeric``, also
     its id (CKAN's "id or name", id first)."""
-    found = session.get(Dataset, int(key)) \
-        if numeric and key.isdigit() and len(key) < 10 else None
+    found = session.get(Dataset, int(key)) if numeric and key.isdigit() and len(key) < 10 else None
     if found is None or found.state != RecordState.PUBLISHED:
-        found = session.exec(select(Dataset).where(Dataset.slug == key[:200],
-                                                   Dataset.state == RecordState.PUBLISHED)).first()
+        found = session.exec(
+            select(Dataset).where(Dataset.slug == key[:200], Dataset.state == RecordState.PUBLISHED)
+        ).first()
     return found.id if found is not None else None

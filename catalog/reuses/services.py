@@ -60,8 +60,14 @@ class ModerationInput(_Input):
 
 def _published_datasets(session: Session, slugs: list[str]) -> list[Dataset]:
     wanted = list(dict.fromkeys(slugs))
-    found = {d.slug: d for d in session.exec(select(Dataset).where(
-        col(Dataset.slug).in_(wanted), Dataset.state == RecordState.PUBLISHED))}
+    found = {
+        d.slug: d
+        for d in session.exec(
+            select(Dataset).where(
+                col(Dataset.slug).in_(wanted), Dataset.state == RecordState.PUBLISHED
+            )
+        )
+    }
     for slug in wanted:
         if slug not in found:
             raise ValidationError("datasets", f"unknown dataset {slug!r}")
@@ -77,32 +83,52 @@ def _link(session: Session, reuse: Reuse, datasets: list[Dataset]) -> None:
     session.flush()
 
 
-def submit(session: Session, actor: Principal | None, data: ReuseInput | Mapping[str, Any],
-           *, now: datetime | None = None) -> Reuse:
+def submit(
+    session: Session,
+    actor: Principal | None,
+    data: ReuseInput | Mapping[str, Any],
+    *,
+    now: datetime | None = None,
+) -> Reuse:
     """A new reuse from a user with a verified account, waiting for approval."""
     require(actor, Action.REUSE_SUBMIT)
     assert actor is not None
     reuse_in = parse_input(ReuseInput, data)
     datasets = _published_datasets(session, reuse_in.datasets)
-    pending = session.exec(select(func.count()).select_from(Reuse).where(
-        Reuse.submitter_id == actor.id, Reuse.status == ReuseStatus.PENDING)).one()
+    pending = session.exec(
+        select(func.count())
+        .select_from(Reuse)
+        .where(Reuse.submitter_id == actor.id, Reuse.status == ReuseStatus.PENDING)
+    ).one()
     if pending >= MAX_PENDING:
-        raise ValidationError("form", f"at most {MAX_PENDING} submissions may wait for "
-                                      "approval at once")
+        raise ValidationError(
+            "form", f"at most {MAX_PENDING} submissions may wait for approval at once"
+        )
     now = now or utcnow()
-    reuse = Reuse(**reuse_in.model_dump(exclude={"datasets"}), status=ReuseStatus.PENDING,
-                  submitter_id=actor_id(actor), created_at=now, updated_at=now)
+    reuse = Reuse(
+        **reuse_in.model_dump(exclude={"datasets"}),
+        status=ReuseStatus.PENDING,
+        submitter_id=actor_id(actor),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(reuse)
     session.flush()
     _link(session, reuse, datasets)
-    audit(session, "reuse.submit", actor_id=actor_id(actor), target_kind="reuse",
-          target_id=reuse.id)
+    audit(
+        session, "reuse.submit", actor_id=actor_id(actor), target_kind="reuse", target_id=reuse.id
+    )
     return reuse
 
 
-def moderate(session: Session, actor: Principal | None, reuse_id: int,
-             data: ModerationInput | Mapping[str, Any], *,
-             now: datetime | None = None) -> Reuse:
+def moderate(
+    session: Session,
+    actor: Principal | None,
+    reuse_id: int,
+    data: ModerationInput | Mapping[str, Any],
+    *,
+    now: datetime | None = None,
+) -> Reuse:
     """Publish or reject a reuse (a published one may be withdrawn by rejecting it, a rejected
     one published after all). A rejection needs a note: it is what the submitter reads."""
     require(actor, Action.REUSE_MODERATE)
@@ -125,13 +151,19 @@ def moderate(session: Session, actor: Principal | None, reuse_id: int,
     if decision.decision == ReuseStatus.PUBLISHED and reuse.published_at is None:
         reuse.published_at = now
     session.flush()
-    audit(session, f"reuse.{'publish' if reuse.status == ReuseStatus.PUBLISHED else 'reject'}",
-          actor_id=actor_id(actor), target_kind="reuse", target_id=reuse.id)
+    audit(
+        session,
+        f"reuse.{'publish' if reuse.status == ReuseStatus.PUBLISHED else 'reject'}",
+        actor_id=actor_id(actor),
+        target_kind="reuse",
+        target_id=reuse.id,
+    )
     return reuse
 
 
-def tell_submitter(session: Session, mailer: Mailer, reuse: Reuse,
-                   compose: Callable[[User, Reuse], Mail]) -> bool:
+def tell_submitter(
+    session: Session, mailer: Mailer, reuse: Reuse, compose: Callable[[User, Reuse], Mail]
+) -> bool:
     """Mail the submitter the moderation outcome (``compose(user, reuse)``); False when there
     is nobody to tell (a loaded reuse, a disabled or unconfirmed account)."""
     user = session.get(User, reuse.submitter_id) if reuse.submitter_id else None
@@ -141,8 +173,13 @@ def tell_submitter(session: Session, mailer: Mailer, reuse: Reuse,
     return True
 
 
-def upsert_listed(session: Session, key: str, data: ReuseInput | Mapping[str, Any], *,
-                  published_at: datetime | None = None) -> tuple[Reuse, Upsert]:
+def upsert_listed(
+    session: Session,
+    key: str,
+    data: ReuseInput | Mapping[str, Any],
+    *,
+    published_at: datetime | None = None,
+) -> tuple[Reuse, Upsert]:
     """A published reuse loaded from a file (the demo), identified by ``key``; loading it
     again changes nothing."""
     reuse_in = parse_input(ReuseInput, data)
@@ -151,14 +188,21 @@ def upsert_listed(session: Session, key: str, data: ReuseInput | Mapping[str, An
     existing = session.exec(select(Reuse).where(Reuse.source_key == key)).first()
     linked = sorted(d.id or 0 for d in datasets)
     if existing is not None:
-        current = sorted(session.exec(select(ReuseDataset.dataset_id).where(
-            ReuseDataset.reuse_id == existing.id)))
+        current = sorted(
+            session.exec(
+                select(ReuseDataset.dataset_id).where(ReuseDataset.reuse_id == existing.id)
+            )
+        )
         if all(getattr(existing, k) == v for k, v in values.items()) and current == linked:
             return existing, Upsert.UNCHANGED
     now = utcnow()
-    reuse = existing or Reuse(source_key=key, status=ReuseStatus.PUBLISHED,
-                              published_at=published_at or now, created_at=published_at or now,
-                              **values)
+    reuse = existing or Reuse(
+        source_key=key,
+        status=ReuseStatus.PUBLISHED,
+        published_at=published_at or now,
+        created_at=published_at or now,
+        **values,
+    )
     for name, value in values.items():
         setattr(reuse, name, value)
     reuse.updated_at = now if existing else (published_at or now)

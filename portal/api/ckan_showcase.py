@@ -36,8 +36,9 @@ def _showcase(key: str) -> Reuse:
 def ckanext_showcase_list(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Published reuses as showcases, newest first; limit (default and at most 1000),
     offset."""
-    limit = params.integer(data, "limit", LIST_MAX, minimum=1, maximum=LIST_MAX,
-                           clamp=True) or LIST_MAX
+    limit = (
+        params.integer(data, "limit", LIST_MAX, minimum=1, maximum=LIST_MAX, clamp=True) or LIST_MAX
+    )
     offset = params.integer(data, "offset", 0, maximum=1_000_000) or 0
     return _showcases(queries.published_page(db_session(), limit, offset=offset).items)
 

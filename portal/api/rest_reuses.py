@@ -5,7 +5,7 @@ operations, so they are part of its OpenAPI document."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import Field
 
@@ -18,7 +18,7 @@ from portal.api.problems import invalid_parameter
 from portal.api.rest import ID, _after, _base, api, next_url
 from portal.state import db_session
 
-ReuseTypeCode = Literal[tuple(t.value for t in ReuseType)]  # type: ignore[valid-type]
+ReuseTypeCode = Literal["application", "visualisation", "article", "idea", "api"]
 
 
 class DatasetRef(m.Closed):
@@ -52,18 +52,35 @@ class ReuseQuery(m.Query):
 
 def _record(reuse: Reuse, datasets: list[Dataset], base: str) -> ReuseRecord:
     return ReuseRecord(
-        id=reuse.id or 0, type=reuse.type, title=reuse.title, description=reuse.description,
-        url=reuse.url, author_name=reuse.author_name, language=reuse.language,
-        datasets=[DatasetRef(slug=d.slug, title=records.texts(d.title),
-                             links=records.links(base, f"datasets/{d.slug}",
-                                                 f"datasets/{d.slug}")) for d in datasets],
+        id=reuse.id or 0,
+        type=cast(ReuseTypeCode, reuse.type),
+        title=reuse.title,
+        description=reuse.description,
+        url=reuse.url,
+        author_name=reuse.author_name,
+        language=reuse.language,
+        datasets=[
+            DatasetRef(
+                slug=d.slug,
+                title=records.texts(d.title),
+                links=records.links(base, f"datasets/{d.slug}", f"datasets/{d.slug}"),
+            )
+            for d in datasets
+        ],
         published_at=records.aware(reuse.published_at or reuse.created_at),
         updated_at=records.aware(reuse.updated_at),
-        links=records.links(base, f"reuses/{reuse.id}", f"reuses/{reuse.id}"))
+        links=records.links(base, f"reuses/{reuse.id}", f"reuses/{reuse.id}"),
+    )
 
 
-@api.operation("/reuses", operation_id="listReuses", summary="List reuses (the showcase)",
-               tag="reuses", query=ReuseQuery, response=ReusePage)
+@api.operation(
+    "/reuses",
+    operation_id="listReuses",
+    summary="List reuses (the showcase)",
+    tag="reuses",
+    query=ReuseQuery,
+    response=ReusePage,
+)
 def list_reuses(params: ReuseQuery) -> ReusePage:
     """Published applications, visualisations, articles, ideas and APIs built on the data,
     most recently published first; `type` and `dataset` narrow the listing."""
@@ -81,17 +98,29 @@ def list_reuses(params: ReuseQuery) -> ReusePage:
         if dataset_id is None:
             return ReusePage(items=[], total=0, limit=params.limit, next=None)
     type_ = ReuseType(params.type) if params.type else None
-    page = queries.published_page(session, params.limit, type_=type_, dataset_id=dataset_id,
-                                  after=key)
+    page = queries.published_page(
+        session, params.limit, type_=type_, dataset_id=dataset_id, after=key
+    )
     linked = queries.datasets_of(session, [r.id or 0 for r in page.items])
     base = _base()
     cursor = {"p": [page.next_key[0].isoformat(), page.next_key[1]]} if page.next_key else None
-    return ReusePage(items=[_record(r, linked[r.id or 0], base) for r in page.items],
-                     total=page.total, limit=params.limit, next=next_url(cursor))
+    return ReusePage(
+        items=[_record(r, linked[r.id or 0], base) for r in page.items],
+        total=page.total,
+        limit=params.limit,
+        next=next_url(cursor),
+    )
 
 
-@api.operation("/reuses/{id}", operation_id="getReuse", summary="A reuse", tag="reuses",
-               response=ReuseRecord, path_params=(ID,), errors=(404,))
+@api.operation(
+    "/reuses/{id}",
+    operation_id="getReuse",
+    summary="A reuse",
+    tag="reuses",
+    response=ReuseRecord,
+    path_params=(ID,),
+    errors=(404,),
+)
 def get_reuse(id: int) -> ReuseRecord:  # noqa: A002 - the path parameter's name
     """A published reuse with the datasets it uses."""
     session = db_session()

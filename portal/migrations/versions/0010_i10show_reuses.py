@@ -26,8 +26,7 @@ def upgrade() -> None:
         sa.Column("author_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("moderation_note", sqlmodel.sql.sqltypes.AutoString(length=1000),
-                  nullable=True),
+        sa.Column("moderation_note", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("submitter_id", sa.Integer(), nullable=True),
         sa.Column("moderated_by", sa.Integer(), nullable=True),
         sa.Column("moderated_at", sa.DateTime(), nullable=True),
@@ -41,10 +40,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_key"),
     )
     with op.batch_alter_table("reuse", schema=None) as batch_op:
-        batch_op.create_index("ix_reuse_status_published", ["status", "published_at", "id"],
-                              unique=False)
-        batch_op.create_index(batch_op.f("ix_reuse_submitter_id"), ["submitter_id"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_reuse_status_published", ["status", "published_at", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_reuse_submitter_id"), ["submitter_id"], unique=False)
     op.create_table(
         "reuse_dataset",
         sa.Column("reuse_id", sa.Integer(), nullable=False),
@@ -54,8 +53,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("reuse_id", "dataset_id"),
     )
     with op.batch_alter_table("reuse_dataset", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_reuse_dataset_dataset_id"), ["dataset_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_reuse_dataset_dataset_id"), ["dataset_id"], unique=False
+        )
 
 
 def downgrade() -> None:
