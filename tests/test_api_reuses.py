@@ -4,8 +4,6 @@ only published reuses are served."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import ckanapi
 import pytest
 from flask import Flask
@@ -18,20 +16,9 @@ from catalog.reuses.models import ReuseType
 from portal.state import state
 from tests.accounts import make_user
 from tests.conftest import BASE_URL
-from tests.servers import serving
+from tests.test_api_ckan import portal_url, remote  # noqa: F401 - the ckanapi fixtures
 
 DEMO_REUSES = 5
-
-
-@pytest.fixture(scope="module")
-def portal_url(demo_app: Flask) -> Iterator[str]:
-    with serving(demo_app) as url:
-        yield url
-
-
-@pytest.fixture
-def remote(portal_url: str) -> ckanapi.RemoteCKAN:
-    return ckanapi.RemoteCKAN(portal_url, user_agent="portal-tests")
 
 
 def test_rest_lists_published_reuses_newest_first_in_cursor_pages(demo_client: FlaskClient) -> None:
@@ -123,7 +110,7 @@ def test_openapi_document_declares_the_reuse_operations(demo_client: FlaskClient
     assert schema["properties"]["type"]["enum"] == [t.value for t in ReuseType]
 
 
-def test_ckanapi_reads_showcases(remote: ckanapi.RemoteCKAN) -> None:
+def test_ckanapi_reads_showcases(remote: ckanapi.RemoteCKAN) -> None:  # noqa: F811
     showcases = remote.action.ckanext_showcase_list()
     assert len(showcases) == DEMO_REUSES
     first = showcases[0]
@@ -139,7 +126,7 @@ def test_ckanapi_reads_showcases(remote: ckanapi.RemoteCKAN) -> None:
     assert remote.action.ckanext_package_showcase_list(package_id=package["id"]) == used
 
 
-def test_ckanapi_gets_ckans_errors_for_showcases(remote: ckanapi.RemoteCKAN) -> None:
+def test_ckanapi_gets_ckans_errors_for_showcases(remote: ckanapi.RemoteCKAN) -> None:  # noqa: F811
     with pytest.raises(ckanapi.NotFound):
         remote.action.ckanext_showcase_show(id="reuse-999999")
     with pytest.raises(ckanapi.NotFound):

@@ -14,8 +14,7 @@ from catalog.reuses import queries
 from catalog.reuses.models import Reuse, ReuseType
 from portal.api import rest_models as m
 from portal.api import rest_records as records
-from portal.api.problems import invalid_parameter
-from portal.api.rest import ID, _after, _base, api, next_url
+from portal.api.rest import ID, _base, api, next_url, time_key
 from portal.state import db_session
 
 ReuseTypeCode = Literal["application", "visualisation", "article", "idea", "api"]
@@ -85,13 +84,7 @@ def list_reuses(params: ReuseQuery) -> ReusePage:
     """Published applications, visualisations, articles, ideas and APIs built on the data,
     most recently published first; `type` and `dataset` narrow the listing."""
     session = db_session()
-    after = _after(params.cursor, "p", list)
-    key = None
-    if after is not None:
-        try:
-            key = (datetime.fromisoformat(str(after[0])), int(after[1]))
-        except (ValueError, TypeError, IndexError):
-            raise invalid_parameter("cursor", "not a cursor of this listing") from None
+    key = time_key(params.cursor, "p")
     dataset_id = None
     if params.dataset is not None:
         dataset_id = queries.published_dataset_id(session, params.dataset)
