@@ -314,6 +314,8 @@ def outcome_mail(user: User, reuse: Reuse) -> Mail:
 @login_required
 def moderate(reuse_id: int) -> Response | tuple[str, int]:
     user = authorize(Action.REUSE_MODERATE)
+    back = request.form.get("back", "")
+    back_url = url_for("reuses.moderation", status=back if back in set(ReuseStatus) else None)
     data = {
         "decision": request.form.get("decision", ""),
         "note": request.form.get("note", "").strip(),
@@ -325,7 +327,7 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
         abort(404)
     except ValidationError as exc:
         flash(_message(exc.message))
-        return redirect(url_for("reuses.moderation"))
+        return redirect(back_url)
     flash(gettext("Published.") if reuse.status == ReuseStatus.PUBLISHED else gettext("Rejected."))
     try:
         with transaction(state().engine) as session:
@@ -333,7 +335,7 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
     except OSError:  # smtplib's errors: the decision stands, the mail is lost
         log.warning("mail about reuse %s not sent", reuse_id, exc_info=True)
         flash(gettext("The submitter could not be told by e-mail."))
-    return redirect(url_for("reuses.moderation"))
+    return redirect(back_url)
 
 
 def init_reuses(app: Flask) -> None:
