@@ -30,7 +30,7 @@ from catalog.db import transaction
 from catalog.editorial.atom import FeedEntry, feed
 from catalog.errors import NotFound, ValidationError
 from catalog.mail import Mail
-from catalog.models import utcnow
+from catalog.models import Dataset, utcnow
 from catalog.permissions import Action
 from catalog.reuses import queries, services
 from catalog.reuses.models import STATUS_LABELS, TYPE_LABELS, Reuse, ReuseStatus, ReuseType
@@ -103,15 +103,24 @@ def listing() -> str:
     if not 1 <= page <= MAX_PAGE:
         abort(400, gettext("The page number is out of range."))
     session = db_session()
-    found = queries.published_page(session, PAGE, type_=type_, offset=(page - 1) * PAGE)
+    used = None
+    if request.args.get("dataset"):
+        dataset_id = queries.published_dataset_id(session, request.args["dataset"])
+        if dataset_id is None:
+            raise NotFound("dataset", request.args["dataset"][:200])
+        used = session.get(Dataset, dataset_id)
+    found = queries.published_page(
+        session, PAGE, type_=type_, dataset_id=used.id if used else None, offset=(page - 1) * PAGE
+    )
     return render_template(
         "reuses/list.html",
+        used=used,
         reuses=found.items,
         total=found.total,
         page=page,
         more=found.next_key is not None,
         type_=type_,
-        counts=queries.type_counts(session),
+        counts=queries.type_counts(session, used.id if used else None),
         datasets=queries.datasets_of(session, [r.id or 0 for r in found.items]),
     )
 

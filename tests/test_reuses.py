@@ -303,11 +303,16 @@ def test_submit_moderate_and_show_on_the_dataset_page(web: Flask, client: FlaskC
     assert "Displej odjezdů" not in anonymous.get("/reuses/?type=idea").get_data(as_text=True)
     assert anonymous.get("/reuses/?type=malware").status_code == 400
     assert anonymous.get("/reuses/?page=0").status_code == 400
+    of_dataset = anonymous.get("/reuses/?dataset=zastavky").get_data(as_text=True)
+    assert "Displej odjezdů" in of_dataset and "/datasets/zastavky" in of_dataset
+    assert anonymous.get("/reuses/?dataset=neexistuje").status_code == 404
     dataset_page = anonymous.get("/datasets/odjezdy-vlaku").get_data(as_text=True)
     assert "Displej odjezdů" in dataset_page
     assert "/reuses/new?dataset=odjezdy-vlaku" in dataset_page
     mine = client.get("/reuses/mine").get_data(as_text=True)
     assert "zveřejněno" in mine
+    assert "/reuses/mine" in client.get("/account").get_data(as_text=True)
+    assert "/admin/reuses" in admin.get("/account").get_data(as_text=True)
 
 
 def test_form_errors_are_shown_per_field_in_the_visitors_language(

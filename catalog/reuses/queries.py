@@ -33,12 +33,12 @@ def _published(
     if type_ is not None:
         query = query.where(Reuse.type == type_)
     if dataset_id is not None:
-        query = query.where(
-            col(Reuse.id).in_(
-                select(ReuseDataset.reuse_id).where(ReuseDataset.dataset_id == dataset_id)
-            )
-        )
+        query = query.where(col(Reuse.id).in_(_using(dataset_id)))
     return query
+
+
+def _using(dataset_id: int) -> SelectOfScalar[int]:
+    return select(ReuseDataset.reuse_id).where(ReuseDataset.dataset_id == dataset_id)
 
 
 def published_page(
@@ -154,13 +154,12 @@ def status_counts(session: Session) -> dict[ReuseStatus, int]:
     return counts
 
 
-def type_counts(session: Session) -> dict[ReuseType, int]:
-    """Published reuses per type (for the list page's filter)."""
-    rows = session.exec(
-        select(Reuse.type, func.count())
-        .where(Reuse.status == ReuseStatus.PUBLISHED)
-        .group_by(Reuse.type)
-    )
+def type_counts(session: Session, dataset_id: int | None = None) -> dict[ReuseType, int]:
+    """Published reuses (of a dataset) per type (for the list page's filter)."""
+    query = select(Reuse.type, func.count()).where(Reuse.status == ReuseStatus.PUBLISHED)
+    if dataset_id is not None:
+        query = query.where(col(Reuse.id).in_(_using(dataset_id)))
+    rows = session.exec(query.group_by(Reuse.type))
     counts = dict.fromkeys(ReuseType, 0)
     for type_, count in rows:
         counts[ReuseType(type_)] = count
