@@ -129,7 +129,7 @@ def listing() -> str:
 def atom() -> Response:
     type_ = _type_arg()
     base = state().settings.base_url
-    reuses = queries.published_page(db_session(), FEED_SIZE, type_=type_).items
+    reuses = queries.published_page(db_session(), FEED_SIZE, type_=type_, count=False).items
     suffix = f"?type={type_.value}" if type_ else ""
     entries = [
         FeedEntry(

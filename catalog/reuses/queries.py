@@ -49,29 +49,24 @@ def published_page(
     dataset_id: int | None = None,
     after: PageKey | None = None,
     offset: int = 0,
+    count: bool = True,
 ) -> ReusePage:
-    """Published reuses, newest first, after ``after`` (keyset) or from ``offset``."""
+    """Published reuses, newest first, after ``after`` (keyset) or from ``offset``; ``total``
+    is 0 unless ``count``."""
     query = _published(type_, dataset_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()  # type: ignore[attr-defined]
+    total = session.exec(select(func.count()).select_from(query.subquery())).one() if count else 0
     if after is not None:
         query = query.where(
             or_(
-                col(Reuse.published_at) < after[0],  # type: ignore[attr-defined]
+                col(Reuse.published_at) < after[0],
                 (col(Reuse.published_at) == after[0]) & (col(Reuse.id) < after[1]),
             )
         )
-    rows = list(
-        session.exec(
-            query.order_by(  # type: ignore[attr-defined]
-                col(Reuse.published_at).desc(), col(Reuse.id).desc()
-            )
-            .offset(offset)
-            .limit(limit + 1)
-        )
-    )
+    newest_first = query.order_by(col(Reuse.published_at).desc(), col(Reuse.id).desc())
+    rows = list(session.exec(newest_first.offset(offset).limit(limit + 1)))
     items = rows[:limit]
-    more = len(rows) > limit
     last = items[-1] if items else None
+    more = len(rows) > limit
     next_key = (last.published_at, last.id or 0) if more and last and last.published_at else None
     return ReusePage(items, total, next_key)
 
@@ -103,7 +98,7 @@ def visible_reuse(session: Session, viewer: Principal | None, reuse_id: int) -> 
 
 def for_dataset(session: Session, dataset_id: int, limit: int = 20) -> list[Reuse]:
     """The newest published reuses of a dataset (for its page)."""
-    return published_page(session, limit, dataset_id=dataset_id).items
+    return published_page(session, limit, dataset_id=dataset_id, count=False).items
 
 
 def datasets_of(session: Session, reuse_ids: Sequence[int]) -> dict[int, list[Dataset]]:

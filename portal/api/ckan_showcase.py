@@ -40,7 +40,8 @@ def ckanext_showcase_list(data: dict[str, Any]) -> list[dict[str, Any]]:
         params.integer(data, "limit", LIST_MAX, minimum=1, maximum=LIST_MAX, clamp=True) or LIST_MAX
     )
     offset = params.integer(data, "offset", 0, maximum=1_000_000) or 0
-    return _showcases(queries.published_page(db_session(), limit, offset=offset).items)
+    page = queries.published_page(db_session(), limit, offset=offset, count=False)
+    return _showcases(page.items)
 
 
 @action()
