@@ -48,7 +48,10 @@ class Reuse(SQLModel, table=True):
     """One reuse. ``title`` and ``description`` are plain text in ``language`` (never HTML:
     pages escape them); ``url`` is an http(s) address checked on input."""
 
-    __table_args__ = (Index("ix_reuse_status_published", "status", "published_at", "id"),)
+    __table_args__ = (
+        Index("ix_reuse_status_published", "status", "published_at", "id"),
+        Index("ix_reuse_status_type", "status", "type"),  # the list page's counts per type
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     type: str = Field(max_length=16)

@@ -101,21 +101,62 @@ def for_dataset(session: Session, dataset_id: int, limit: int = 20) -> list[Reus
     return published_page(session, limit, dataset_id=dataset_id, count=False).items
 
 
-def datasets_of(session: Session, reuse_ids: Sequence[int]) -> dict[int, list[Dataset]]:
-    """The published datasets of each reuse, by title slug, in one query."""
-    result: dict[int, list[Dataset]] = {reuse_id: [] for reuse_id in reuse_ids}
+def _links(session: Session, reuse_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(reuse id, dataset id) of the reuses, read by the link table's primary key (a join
+    lets SQLite's planner scan the links from the dataset side instead)."""
     if not reuse_ids:
-        return result
-    rows = session.exec(
-        select(ReuseDataset.reuse_id, Dataset)
-        .join(Dataset, col(Dataset.id) == ReuseDataset.dataset_id)
-        .where(
-            col(ReuseDataset.reuse_id).in_(list(reuse_ids)), Dataset.state == RecordState.PUBLISHED
+        return []
+    return [
+        (reuse_id, dataset_id)
+        for reuse_id, dataset_id in session.exec(
+            select(ReuseDataset.reuse_id, ReuseDataset.dataset_id).where(
+                col(ReuseDataset.reuse_id).in_(list(reuse_ids))
+            )
         )
-        .order_by(col(Dataset.slug))
+    ]
+
+
+def datasets_of(session: Session, reuse_ids: Sequence[int]) -> dict[int, list[Dataset]]:
+    """The published datasets of each reuse, by slug, in two queries."""
+    result: dict[int, list[Dataset]] = {reuse_id: [] for reuse_id in reuse_ids}
+    links = _links(session, reuse_ids)
+    if not links:
+        return result
+    datasets = {
+        d.id: d
+        for d in session.exec(
+            select(Dataset).where(
+                col(Dataset.id).in_({dataset_id for _, dataset_id in links}),
+                Dataset.state == RecordState.PUBLISHED,
+            )
+        )
+    }
+    for reuse_id, dataset_id in links:
+        if dataset_id in datasets:
+            result[reuse_id].append(datasets[dataset_id])
+    for found in result.values():
+        found.sort(key=lambda d: d.slug)
+    return result
+
+
+def dataset_counts(session: Session, reuse_ids: Sequence[int]) -> dict[int, int]:
+    """How many published datasets each reuse uses (the showcases' ``num_datasets``)."""
+    result = dict.fromkeys(reuse_ids, 0)
+    links = _links(session, reuse_ids)
+    published = (
+        set(
+            session.exec(
+                select(Dataset.id).where(
+                    col(Dataset.id).in_({dataset_id for _, dataset_id in links}),
+                    Dataset.state == RecordState.PUBLISHED,
+                )
+            )
+        )
+        if links
+        else set()
     )
-    for reuse_id, dataset in rows:
-        result[reuse_id].append(dataset)
+    for reuse_id, dataset_id in links:
+        result[reuse_id] += dataset_id in published
     return result
 
 

@@ -20,9 +20,9 @@ LIST_MAX = 1000
 
 
 def _showcases(reuses: list[Reuse]) -> list[dict[str, Any]]:
-    linked = queries.datasets_of(db_session(), [r.id or 0 for r in reuses])
+    counts = queries.dataset_counts(db_session(), [r.id or 0 for r in reuses])
     base = state().settings.base_url
-    return [showcase_dict(r, len(linked[r.id or 0]), f"{base}/reuses/{r.id}") for r in reuses]
+    return [showcase_dict(r, counts[r.id or 0], f"{base}/reuses/{r.id}") for r in reuses]
 
 
 def _showcase(key: str) -> Reuse:

@@ -43,6 +43,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_reuse_status_published", ["status", "published_at", "id"], unique=False
         )
+        batch_op.create_index("ix_reuse_status_type", ["status", "type"], unique=False)
         batch_op.create_index(batch_op.f("ix_reuse_submitter_id"), ["submitter_id"], unique=False)
     op.create_table(
         "reuse_dataset",
@@ -64,5 +65,6 @@ def downgrade() -> None:
     op.drop_table("reuse_dataset")
     with op.batch_alter_table("reuse", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reuse_submitter_id"))
+        batch_op.drop_index("ix_reuse_status_type")
         batch_op.drop_index("ix_reuse_status_published")
     op.drop_table("reuse")
