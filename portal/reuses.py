@@ -40,6 +40,7 @@ from portal.accounts.state import accounts
 from portal.editor.forms import message
 from portal.i18n import LANGUAGE_NAMES, LOCALES
 from portal.state import db_session, state
+from portal.web.errors import render_error
 
 bp = Blueprint("reuses", __name__)
 log = logging.getLogger(__name__)
@@ -228,7 +229,17 @@ def form_errors(record: dict[str, Any]) -> dict[str, str]:
 
 @bp.route("/reuses/new", methods=["GET", "POST"])
 @login_required
-def submit() -> str | Response | tuple[str, int]:
+def submit() -> str | Response | tuple[str | Response, int]:
+    me = get_current_user()
+    if me is not None and not me.verified and not me.sysadmin:
+        return render_error(
+            403,
+            gettext("Confirm your e-mail address first"),
+            gettext(
+                "Reuses can be submitted from accounts with a confirmed e-mail address. Open "
+                "the link we sent you, or send it again from your account page."
+            ),
+        )
     user = authorize(Action.REUSE_SUBMIT)
     errors: dict[str, str] = {}
     if request.method == "POST":

@@ -249,7 +249,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_unverified_are_refused(
     assert response.status_code == 302 and "/account/login" in response.location
     assert client.post("/reuses/new", data=reuse()).status_code in (302, 400)
     login(client, make_user(web, "new@example.test", verified=False))
-    assert client.get("/reuses/new").status_code == 403
+    refused = client.get("/reuses/new?lang=en")
+    assert refused.status_code == 403
+    assert "Confirm your e-mail address first" in refused.get_data(as_text=True)
     assert submit_form(client).status_code == 403
     with transaction(state(web).engine) as session:
         assert queries.status_counts(session)[ReuseStatus.PENDING] == 0
