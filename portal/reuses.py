@@ -38,7 +38,7 @@ from catalog.reuses.services import ReuseInput
 from portal.accounts.session import authorize, get_current_user, login_required
 from portal.accounts.state import accounts
 from portal.editor.forms import message
-from portal.i18n import LANGUAGE_NAMES, LOCALES
+from portal.i18n import LANGUAGE_NAMES, LOCALES, local_text
 from portal.state import db_session, state
 from portal.web.errors import render_error
 
@@ -330,6 +330,23 @@ def outcome_mail(user: User, reuse: Reuse) -> Mail:
         )
 
 
+def publisher_mail(address: str, reuse: Reuse, datasets: list[Dataset]) -> Mail:
+    """The publisher's mail that its data is used (in the portal's default language)."""
+    base = state().settings.base_url
+    with force_locale(state().settings.default_locale):
+        lines = "\n".join(
+            f"- {local_text(d.title).value}: {base}/datasets/{d.slug}" for d in datasets
+        )
+        return Mail(
+            address,
+            gettext("Your data is used: %(title)s", title=reuse.title),
+            gettext("A reuse of your datasets was published on the Liberec Region portal:")
+            + f"\n{reuse.title} ({type_label(reuse.type)})\n{base}/reuses/{reuse.id}\n\n"
+            + gettext("It uses these datasets of yours:")
+            + f"\n{lines}\n",
+        )
+
+
 @bp.post("/admin/reuses/<int(min=1, max=2147483647):reuse_id>")
 @login_required
 def moderate(reuse_id: int) -> Response | tuple[str, int]:
@@ -352,9 +369,11 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
     try:
         with transaction(state().engine) as session:
             services.tell_submitter(session, accounts().mailer, reuse, outcome_mail)
+            if services.first_publication(reuse):
+                services.tell_publishers(session, accounts().mailer, reuse, publisher_mail)
     except OSError:  # smtplib's errors: the decision stands, the mail is lost
         log.warning("mail about reuse %s not sent", reuse_id, exc_info=True)
-        flash(gettext("The submitter could not be told by e-mail."))
+        flash(gettext("The submitter or the data's publishers could not be told by e-mail."))
     return redirect(back_url)
 
 

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from lxml import etree, html
 from sqlalchemy import Engine
 
-from catalog.accounts.models import User
+from catalog.accounts.models import Role, User
 from catalog.accounts.services import principal
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
@@ -396,6 +396,28 @@ def test_the_submitter_is_mailed_the_decision_with_the_note(mail_app: tuple[Flas
     assert mail["To"] == "dev@example.test"
     assert "Odkaz vede na chybovou stránku." in body
     assert f"{BASE_URL}/reuses/{reuse_id}" in inbox.links("dev@example.test")
+
+
+def test_the_datas_publisher_hears_once_when_a_reuse_is_first_published(
+    mail_app: tuple[Flask, Inbox],
+) -> None:
+    app, inbox = mail_app
+    make_user(app, "spravce@kraj.example", role=Role.ADMIN, org=PUBLISHER)
+    client = app.test_client()
+    login(client, make_user(app, "dev@example.test"))
+    reuse_id = submit_form(client).location.rsplit("/", 1)[1]
+    admin = app.test_client()
+    login(admin, make_user(app, "root@kraj.example", sysadmin=True))
+    url = f"/admin/reuses/{reuse_id}"
+    post_form(admin, url, {"decision": "published"})
+    to_publisher = [m for m in inbox.messages if m["To"] == "spravce@kraj.example"]
+    assert len(to_publisher) == 1
+    body = to_publisher[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert f"{BASE_URL}/datasets/odjezdy-vlaku" in body and f"{BASE_URL}/datasets/zastavky" in body
+    post_form(admin, url, {"decision": "rejected", "note": "Chyba."})
+    post_form(admin, url, {"decision": "published"})
+    assert [m["To"] for m in inbox.messages].count("spravce@kraj.example") == 1
+    assert [m["To"] for m in inbox.messages].count("dev@example.test") == 3
 
 
 def test_the_feed_is_atom_with_the_published_reuses(web: Flask, client: FlaskClient) -> None:

@@ -17,6 +17,7 @@ from catalog.accounts.services import actor_id, audit
 from catalog.errors import NotFound, ValidationError
 from catalog.mail import Mail, Mailer
 from catalog.models import Dataset, RecordState, utcnow
+from catalog.notifications.services import owners
 from catalog.permissions import Action, Principal, require
 from catalog.reuses.models import Reuse, ReuseDataset, ReuseStatus, ReuseType
 from catalog.schemas import HttpUrl, Slug, _Input, parse_input
@@ -171,6 +172,36 @@ def tell_submitter(
         return False
     mailer.send(compose(user, reuse))
     return True
+
+
+def first_publication(reuse: Reuse) -> bool:
+    """Whether the moderation that just happened published ``reuse`` for the first time
+    (``moderate`` sets ``published_at`` only then, to the moderation's own time)."""
+    return reuse.status == ReuseStatus.PUBLISHED and reuse.published_at == reuse.moderated_at
+
+
+def tell_publishers(
+    session: Session,
+    mailer: Mailer,
+    reuse: Reuse,
+    compose: Callable[[str, Reuse, list[Dataset]], Mail],
+) -> int:
+    """Mail the owners of the datasets a newly published reuse uses (each publisher's admins,
+    else its public address: ``catalog.notifications.services.owners``) that their data is
+    used, one mail per address with that publisher's datasets; how many mails went out."""
+    datasets = session.exec(
+        select(Dataset)
+        .join(ReuseDataset, col(ReuseDataset.dataset_id) == Dataset.id)
+        .where(ReuseDataset.reuse_id == reuse.id, Dataset.state == RecordState.PUBLISHED)
+        .order_by(col(Dataset.slug))
+    ).all()
+    by_address: dict[str, list[Dataset]] = {}
+    for dataset in datasets:
+        for address in owners(session, dataset.publisher_id):
+            by_address.setdefault(address, []).append(dataset)
+    for address, theirs in by_address.items():
+        mailer.send(compose(address, reuse, theirs))
+    return len(by_address)
 
 
 def upsert_listed(
