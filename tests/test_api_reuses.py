@@ -111,6 +111,7 @@ def test_openapi_document_declares_the_reuse_operations(demo_client: FlaskClient
 
 
 def test_ckanapi_reads_showcases(remote: ckanapi.RemoteCKAN) -> None:  # noqa: F811
+    assert "showcase" in remote.action.status_show()["extensions"]  # how clients detect it
     showcases = remote.action.ckanext_showcase_list()
     assert len(showcases) == DEMO_REUSES
     first = showcases[0]
