@@ -380,18 +380,21 @@ def mail_app(
 
 def test_the_submitter_is_mailed_the_decision_with_the_note(mail_app: tuple[Flask, Inbox]) -> None:
     app, inbox = mail_app
+    root = make_user(app, "root@kraj.example", sysadmin=True)
     client = app.test_client()
     login(client, make_user(app, "dev@example.test"))
     reuse_id = submit_form(client).location.rsplit("/", 1)[1]
+    assert [m["To"] for m in inbox.messages] == ["root@kraj.example"]  # a new one waits
+    assert f"{BASE_URL}/admin/reuses" in inbox.links("root@kraj.example")
     admin = app.test_client()
-    login(admin, make_user(app, "root@kraj.example", sysadmin=True))
+    login(admin, root)
     post_form(
         admin,
         f"/admin/reuses/{reuse_id}",
         {"decision": "rejected", "note": "Odkaz vede na chybovou stránku."},
     )
-    assert len(inbox.messages) == 1
-    mail = inbox.messages[0]
+    assert len(inbox.messages) == 2
+    mail = inbox.messages[1]
     body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert mail["To"] == "dev@example.test"
     assert "Odkaz vede na chybovou stránku." in body

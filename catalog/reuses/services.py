@@ -174,6 +174,19 @@ def tell_submitter(
     return True
 
 
+def tell_moderators(
+    session: Session, mailer: Mailer, reuse: Reuse, compose: Callable[[User, Reuse], Mail]
+) -> int:
+    """Mail every site administrator (active, confirmed) that ``reuse`` waits for approval;
+    how many were told."""
+    moderators = session.exec(
+        select(User).where(col(User.sysadmin), col(User.active), col(User.verified))
+    ).all()
+    for user in moderators:
+        mailer.send(compose(user, reuse))
+    return len(moderators)
+
+
 def first_publication(reuse: Reuse) -> bool:
     """Whether the moderation that just happened published ``reuse`` for the first time
     (``moderate`` sets ``published_at`` only then, to the moderation's own time)."""

@@ -1,44 +1,28 @@
-"""Reuses in the web app: the public list (by type) with its Atom feed, a reuse's page, the
-submit form for signed-in users, their own submissions, and the moderation queue of the site
-administrators; the dataset page lists a dataset's published reuses."""
+"""The reuse pages (one blueprint): list, feed, a reuse, the submit form, the submitter's own
+reuses, the moderation queue and its decisions."""
 
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any
 
-import pydantic
-from flask import (
-    Blueprint,
-    Flask,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import force_locale, get_locale, gettext
-from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from catalog.accounts.models import User
 from catalog.db import transaction
 from catalog.editorial.atom import FeedEntry, feed
 from catalog.errors import NotFound, ValidationError
-from catalog.mail import Mail
 from catalog.models import Dataset, utcnow
 from catalog.permissions import Action
 from catalog.reuses import queries, services
-from catalog.reuses.models import STATUS_LABELS, TYPE_LABELS, Reuse, ReuseStatus, ReuseType
-from catalog.reuses.services import ReuseInput
+from catalog.reuses.models import Reuse, ReuseStatus, ReuseType
 from portal.accounts.session import authorize, get_current_user, login_required
 from portal.accounts.state import accounts
-from portal.editor.forms import message
-from portal.i18n import LANGUAGE_NAMES, LOCALES, local_text
+from portal.i18n import LANGUAGE_NAMES, LOCALES
+from portal.reuses.display import type_label
+from portal.reuses.forms import form_errors, form_record, message
+from portal.reuses.mails import outcome_mail, publisher_mail, waiting_mail
 from portal.state import db_session, state
 from portal.web.errors import render_error
 
@@ -47,45 +31,6 @@ log = logging.getLogger(__name__)
 PAGE = 24
 MAX_PAGE = 1000
 FEED_SIZE = 50
-DATASET_PATH = re.compile(r"/datasets/([a-z0-9-]+)")
-# Pydantic's error types on the submit form, in the visitor's language.
-FORM_MESSAGES = {
-    "missing": _l("This field is required."),
-    "string_too_short": _l("This field is required."),
-    "string_too_long": _l("The text is too long."),
-    "too_short": _l("Name at least one dataset of the portal."),
-    "too_long": _l("Name at most 20 datasets."),
-    "enum": _l("Choose a type from the list."),
-    "literal_error": _l("Choose a language from the list."),
-}
-TEXT_MESSAGES = {
-    "must not contain control characters": _l("Remove the control characters from the text."),
-    "a rejection needs a note for the submitter": _l(
-        "Write a note for the submitter: why the reuse is not published."
-    ),
-}
-
-
-def type_label(value: str) -> str:
-    return gettext(TYPE_LABELS[ReuseType(value)]) if value in set(ReuseType) else value
-
-
-def status_label(value: str) -> str:
-    return gettext(STATUS_LABELS[ReuseStatus(value)]) if value in set(ReuseStatus) else value
-
-
-def paragraphs(text: str) -> Markup:
-    """Plain text as escaped paragraphs (the text is never read as HTML)."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
-    return Markup("").join(
-        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
-        for block in blocks
-    )
-
-
-def dataset_reuses(dataset_id: int | None) -> list[Reuse]:
-    """The published reuses of a dataset (the dataset page's section)."""
-    return queries.for_dataset(db_session(), dataset_id) if dataset_id else []
 
 
 def _type_arg() -> ReuseType | None:
@@ -169,64 +114,6 @@ def detail(reuse_id: int) -> str:
     )
 
 
-# -- submitting ---------------------------------------------------------------------------------
-
-
-def dataset_slugs(text: str) -> list[str]:
-    """Dataset slugs from what a visitor typed: slugs or the datasets' page addresses,
-    separated by spaces, commas or lines."""
-    slugs = []
-    for token in re.split(r"[\s,]+", text.strip()):
-        if not token:
-            continue
-        found = DATASET_PATH.search(token)
-        slugs.append(found.group(1) if found else token.strip("/"))
-    return list(dict.fromkeys(slugs))
-
-
-def _record(form: MultiDict[str, str]) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        name: form.get(name, "").strip()
-        for name in ("type", "title", "description", "url", "author_name", "language")
-    }
-    record["author_name"] = record["author_name"] or None
-    record["datasets"] = dataset_slugs(form.get("datasets", ""))
-    return record
-
-
-def _message(text: str, error_type: str | None = None) -> str:
-    if text in TEXT_MESSAGES:
-        return str(TEXT_MESSAGES[text])
-    if text.startswith("unknown dataset"):
-        return gettext(
-            "No published dataset of the portal has the address %(slug)s.",
-            slug=text.removeprefix("unknown dataset ").strip("'\""),
-        )
-    if text.startswith("at most"):
-        return gettext(
-            "You have too many submissions waiting for approval; wait until they are reviewed."
-        )
-    if text.startswith("the reuse is already"):
-        return gettext("The reuse already has this status.")
-    if error_type in FORM_MESSAGES:
-        return str(FORM_MESSAGES[error_type])
-    return message(text, error_type)
-
-
-def form_errors(record: dict[str, Any]) -> dict[str, str]:
-    """Every problem of the submitted form, first per field, in the visitor's language."""
-    try:
-        ReuseInput.model_validate(record)
-    except pydantic.ValidationError as exc:
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "form"
-            text = str(error["msg"]).removeprefix("Value error, ")
-            errors.setdefault(name, _message(text, error["type"]))
-        return errors
-    return {}
-
-
 @bp.route("/reuses/new", methods=["GET", "POST"])
 @login_required
 def submit() -> str | Response | tuple[str | Response, int]:
@@ -244,20 +131,21 @@ def submit() -> str | Response | tuple[str | Response, int]:
     errors: dict[str, str] = {}
     if request.method == "POST":
         form: MultiDict[str, str] = request.form
-        record = _record(form)
+        record = form_record(form)
         errors = form_errors(record)
         if not errors:
             try:
                 with transaction(state().engine) as session:
                     reuse = services.submit(session, user, record)
             except ValidationError as exc:
-                errors[exc.field.split(".")[0]] = _message(exc.message)
+                errors[exc.field.split(".")[0]] = message(exc.message)
             else:
                 flash(
                     gettext(
                         "Thank you. Your reuse will appear once an administrator has approved it."
                     )
                 )
+                _tell_moderators(reuse)
                 return redirect(url_for("reuses.detail", reuse_id=reuse.id))
     else:
         form = MultiDict(
@@ -275,15 +163,20 @@ def submit() -> str | Response | tuple[str | Response, int]:
     ), 400 if errors else 200
 
 
+def _tell_moderators(reuse: Reuse) -> None:
+    try:
+        with transaction(state().engine) as session:
+            services.tell_moderators(session, accounts().mailer, reuse, waiting_mail)
+    except OSError:  # smtplib's errors: the submission stands, the moderators see the queue
+        log.warning("mail about the new reuse %s not sent", reuse.id, exc_info=True)
+
+
 @bp.get("/reuses/mine")
 @login_required
 def mine() -> str:
     user = get_current_user()
     assert user is not None
     return render_template("reuses/mine.html", reuses=queries.submitted_by(db_session(), user.id))
-
-
-# -- moderation ---------------------------------------------------------------------------------
 
 
 @bp.get("/admin/reuses")
@@ -302,49 +195,7 @@ def moderation() -> str:
         counts=queries.status_counts(session),
         datasets=queries.datasets_of(session, [r.id or 0 for r in reuses]),
         submitters=queries.users(session, {r.submitter_id for r in reuses if r.submitter_id}),
-        errors={},
     )
-
-
-def outcome_mail(user: User, reuse: Reuse) -> Mail:
-    """The submitter's mail about the decision, in their language."""
-    base = state().settings.base_url
-    with force_locale(user.locale or state().settings.default_locale):
-        if reuse.status == ReuseStatus.PUBLISHED:
-            subject = gettext("Your reuse is published on the Liberec Region portal")
-            text = gettext("Your reuse \u201c%(title)s\u201d is now published:", title=reuse.title)
-        else:
-            subject = gettext("Your reuse was not published on the Liberec Region portal")
-            text = gettext("Your reuse \u201c%(title)s\u201d was not published.", title=reuse.title)
-        note = (
-            ("\n\n" + gettext("Note from the administrator:") + "\n" + reuse.moderation_note)
-            if reuse.moderation_note
-            else ""
-        )
-        return Mail(
-            user.email,
-            subject,
-            f"{text}\n{base}/reuses/{reuse.id}{note}\n\n"
-            + gettext("Your submissions: %(url)s", url=f"{base}/reuses/mine")
-            + "\n",
-        )
-
-
-def publisher_mail(address: str, reuse: Reuse, datasets: list[Dataset]) -> Mail:
-    """The publisher's mail that its data is used (in the portal's default language)."""
-    base = state().settings.base_url
-    with force_locale(state().settings.default_locale):
-        lines = "\n".join(
-            f"- {local_text(d.title).value}: {base}/datasets/{d.slug}" for d in datasets
-        )
-        return Mail(
-            address,
-            gettext("Your data is used: %(title)s", title=reuse.title),
-            gettext("A reuse of your datasets was published on the Liberec Region portal:")
-            + f"\n{reuse.title} ({type_label(reuse.type)})\n{base}/reuses/{reuse.id}\n\n"
-            + gettext("It uses these datasets of yours:")
-            + f"\n{lines}\n",
-        )
 
 
 @bp.post("/admin/reuses/<int(min=1, max=2147483647):reuse_id>")
@@ -363,7 +214,7 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
     except NotFound:
         abort(404)
     except ValidationError as exc:
-        flash(_message(exc.message))
+        flash(message(exc.message))
         return redirect(back_url)
     flash(gettext("Published.") if reuse.status == ReuseStatus.PUBLISHED else gettext("Rejected."))
     try:
@@ -375,14 +226,3 @@ def moderate(reuse_id: int) -> Response | tuple[str, int]:
         log.warning("mail about reuse %s not sent", reuse_id, exc_info=True)
         flash(gettext("The submitter or the data's publishers could not be told by e-mail."))
     return redirect(back_url)
-
-
-def init_reuses(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.jinja_env.globals.update(
-        dataset_reuses=dataset_reuses,
-        reuse_type_label=type_label,
-        reuse_status_label=status_label,
-        ReuseType=ReuseType,
-    )
-    app.jinja_env.filters.update(paragraphs=paragraphs)
