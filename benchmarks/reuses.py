@@ -43,11 +43,15 @@ def endpoints(deep_cursor: str) -> list[tuple[str, str]]:
         ("/reuses/?type=idea", "/reuses/?type=idea"),
         ("/reuses/feed.atom (50)", "/reuses/feed.atom"),
         ("/api/v1/reuses (20)", "/api/v1/reuses"),
-        ("/api/v1/reuses by cursor", f"/api/v1/reuses?cursor={deep_cursor}"
-         if deep_cursor else "/api/v1/reuses"),
+        (
+            "/api/v1/reuses by cursor",
+            f"/api/v1/reuses?cursor={deep_cursor}" if deep_cursor else "/api/v1/reuses",
+        ),
         ("ckanext_showcase_list (1000)", "/api/3/action/ckanext_showcase_list"),
-        ("ckanext_package_showcase_list",
-         "/api/3/action/ckanext_package_showcase_list?package_id=zastavky-verejne-dopravy"),
+        (
+            "ckanext_package_showcase_list",
+            "/api/3/action/ckanext_package_showcase_list?package_id=zastavky-verejne-dopravy",
+        ),
     ]
 
 
@@ -78,14 +82,19 @@ def add_reuses(engine, count: int) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(7)
     start = datetime(2020, 1, 1)
     with Session(engine) as session:
-        ids = list(session.exec(select(Dataset.id).where(
-            Dataset.state == RecordState.PUBLISHED)))
+        ids = list(session.exec(select(Dataset.id).where(Dataset.state == RecordState.PUBLISHED)))
         for n in range(count):
             when = start + timedelta(minutes=n * 7)
-            reuse = Reuse(type=rng.choice(TYPES), title=f"Aplikace {n}",
-                          description="Ukázkové využití dat. " * 10,
-                          url=f"https://app{n}.example/", status=ReuseStatus.PUBLISHED,
-                          published_at=when, created_at=when, updated_at=when)
+            reuse = Reuse(
+                type=rng.choice(TYPES),
+                title=f"Aplikace {n}",
+                description="Ukázkové využití dat. " * 10,
+                url=f"https://app{n}.example/",
+                status=ReuseStatus.PUBLISHED,
+                published_at=when,
+                created_at=when,
+                updated_at=when,
+            )
             session.add(reuse)
             session.flush()
             for dataset_id in rng.sample(ids, rng.randint(1, 3)):
@@ -100,25 +109,38 @@ def main() -> None:
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="reuses-bench-"))
     migrate.upgrade(f"sqlite:///{instance / 'portal.sqlite3'}")
-    app = create_app(Settings.from_env({
-        "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_BASE_URL": "https://data.example-kraj.test",
-        "PORTAL_SECRET_KEY": "benchmark-secret-key-that-is-long-enough",
-        "PORTAL_API_RATE_LIMIT": "100000000/minute", "PORTAL_LOG_LEVEL": "WARNING"}))
+    app = create_app(
+        Settings.from_env(
+            {
+                "PORTAL_INSTANCE_PATH": str(instance),
+                "PORTAL_BASE_URL": "https://data.example-kraj.test",
+                "PORTAL_SECRET_KEY": "benchmark-secret-key-that-is-long-enough",
+                "PORTAL_API_RATE_LIMIT": "100000000/minute",
+                "PORTAL_LOG_LEVEL": "WARNING",
+            }
+        )
+    )
     from portal.cli import demo_load
 
     result = app.test_cli_runner().invoke(demo_load)
     assert result.exit_code == 0, result.output
     client = app.test_client()
     client.get(DATASET)  # warm the caches (templates, the OpenAPI document)
-    before = {label: measure(client, url, args.requests)
-              for label, url in endpoints(deep_cursor(client, 1))}
+    before = {
+        label: measure(client, url, args.requests)
+        for label, url in endpoints(deep_cursor(client, 1))
+    }
     started = time.perf_counter()
     add_reuses(state(app).engine, args.reuses)
     print(f"added {args.reuses} published reuses in {time.perf_counter() - started:.1f} s")
-    after = {label: measure(client, url, args.requests)
-             for label, url in endpoints(deep_cursor(client, 50))}
-    print(f"{'request':34} {'5 reuses: median / p95 ms':>28} "
-          f"{f'{args.reuses + 5} reuses: median / p95 ms':>34}")
+    after = {
+        label: measure(client, url, args.requests)
+        for label, url in endpoints(deep_cursor(client, 50))
+    }
+    print(
+        f"{'request':34} {'5 reuses: median / p95 ms':>28} "
+        f"{f'{args.reuses + 5} reuses: median / p95 ms':>34}"
+    )
     for label, (median, p95) in before.items():
         median2, p952 = after[label]
         print(f"{label:34} {median:13.1f} / {p95:6.1f} {median2:19.1f} / {p952:6.1f}")
