@@ -11,10 +11,12 @@ def register(app: Flask) -> None:
     from portal.api import (  # noqa: F401
         ckan,
         ckan_actions,
+        ckan_showcase,
         ckan_write,
         developers,
         dumps_web,
         rest,
+        rest_reuses,
         tokens_web,
     )
     from portal.api.limits import init_limits

@@ -355,7 +355,7 @@ def status_show(_data: dict[str, Any]) -> dict[str, Any]:
         description = gettext("Open data and information portal of the Liberec Region.")
     return {"site_title": title, "site_description": description, "site_url": settings.base_url,
             "error_emails_to": None, "locale_default": settings.default_locale,
-            "extensions": ["liberec-portal"], "ckan_version": "2.11.0"}
+            "extensions": ["liberec-portal", "showcase"], "ckan_version": "2.11.0"}
 
 
 @action()

@@ -82,6 +82,17 @@ def _after(cursor: str | None, kind: str, expected: type) -> Any:
     return value
 
 
+def time_key(cursor: str | None, kind: str) -> tuple[datetime, int] | None:
+    """The (timestamp, id) position a keyset cursor of ``kind`` holds, or None without one."""
+    after = _after(cursor, kind, list)
+    if after is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(after[0])), int(after[1])
+    except (ValueError, TypeError, IndexError):
+        raise invalid_parameter("cursor", "not a cursor of this listing") from None
+
+
 def next_url(cursor: dict[str, Any] | None) -> str | None:
     """This request's URL with the cursor of the next page (None: this is the last page)."""
     if cursor is None:
@@ -126,13 +137,7 @@ def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
     filters = _filters(params, DATASET_FACETS)
     sort = params.sort or (Sort.RELEVANCE if text else Sort.NEWEST)
     if not text and set(filters) <= {"publisher"} and sort is Sort.NEWEST:
-        after = _after(params.cursor, "t", list)
-        key = None
-        if after is not None:
-            try:
-                key = (datetime.fromisoformat(str(after[0])), int(after[1]))
-            except (ValueError, TypeError, IndexError):
-                raise invalid_parameter("cursor", "not a cursor of this listing") from None
+        key = time_key(params.cursor, "t")
         publisher_ids: list[int] = []
         if "publisher" in filters:
             found = agents_by_slug(session, filters["publisher"])
