@@ -31,6 +31,7 @@ from catalog.search.analysis import (
 )
 from catalog.search.base import (
     FACETS,
+    KINDS,
     FacetCount,
     Hit,
     SearchDocument,
@@ -310,7 +311,7 @@ class TantivyIndex:
             if values:
                 musts.append((tantivy.Occur.Must, Q.term_set_query(
                     self.schema, f"f_{facet}", list(values))))
-        if kinds:
+        if kinds and not set(KINDS) <= set(kinds):  # every kind: no filter to apply
             musts.append((tantivy.Occur.Must, Q.term_set_query(self.schema, "kind",
                                                                 list(kinds))))
         return musts[0][1] if len(musts) == 1 else Q.boolean_query(musts)
@@ -347,7 +348,7 @@ class TantivyIndex:
         # One aggregation pass for the facets not filtered on (and the kinds, when no kind is
         # chosen); a filtered facet is counted without its own filter (disjunctive counts).
         plain = {f: f"f_{f}" for f in query.facets if not query.filters.get(f)}
-        if not query.kinds:
+        if not query.kinds or set(KINDS) <= set(query.kinds):
             plain["__kind"] = "kind"
         counts = self._terms(searcher, matched, plain)
         for facet in query.facets:
