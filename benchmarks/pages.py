@@ -34,6 +34,7 @@ import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Engine, func, insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from benchmarks.search import Corpus  # noqa: E402
+from benchmarks.search import FORMATS, THEMES, Corpus, query_mix  # noqa: E402
 from catalog import vocabularies as voc  # noqa: E402
 from catalog.models import (  # noqa: E402
     Agent,
@@ -196,18 +197,38 @@ def _synthetic_agents(session: Session, corpus: Corpus) -> dict[str, int]:
     return agents
 
 
-def timings(client, url: str, count: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
-    """Wall-clock and CPU milliseconds of ``count`` requests (after a warm-up)."""
-    for _ in range(5):
-        client.get(url)
+def timings(client, url: str | list[str], count: int  # type: ignore[no-untyped-def]
+            ) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``count`` requests (after a warm-up): of one URL,
+    or of each of a list of URLs in turn (distinct queries: none answered from kept results
+    while ``count`` is at most their number)."""
+    urls = [url] if isinstance(url, str) else url
+    for warm in urls[-5:] if len(urls) > 1 else urls * 5:
+        client.get(warm)
     wall, cpu = [], []
-    for _ in range(count):
+    for n in range(count):
         start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
+        response = client.get(urls[n % len(urls)])
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+        assert response.status_code == 200, (urls[n % len(urls)], response.status_code)
     return wall, cpu
+
+
+def distinct_searches(count: int) -> list[str]:
+    """``count`` different searches from the search benchmark's query mix (words, prefixes,
+    typos, two words; theme and format filters), as /search URLs."""
+    queries = [q for q in query_mix(Corpus(0, 0), count * 2) if "institution" not in q.filters]
+    return ["/search?" + urlencode([("q", q.text), *((name, value) for name, values in
+                                                      sorted(q.filters.items())
+                                                      for value in values)])
+            for q in queries[:count]]
+
+
+def distinct_filters(count: int) -> list[str]:
+    """``count`` different theme and format filter pairs of the dataset listing."""
+    pairs = [(theme, fmt) for fmt in FORMATS for theme in THEMES]
+    return [f"/datasets?theme={theme}&format={fmt}" for theme, fmt in pairs[:count]]
 
 
 def p95(values: list[float]) -> float:
@@ -239,16 +260,18 @@ def print_weights(client) -> None:  # type: ignore[no-untyped-def]
         print(f"  {'total':<48}{total:>9} B{total_gz:>9} B gzip{verdict}")
 
 
-def profile(client, name: str, url: str, sort: str) -> None:  # type: ignore[no-untyped-def]
+def profile(client, name: str, url: str | list[str], sort: str) -> None:  # type: ignore[no-untyped-def]
     profiler = cProfile.Profile()
     profiler.enable()
     timings(client, url, 50)
     profiler.disable()
-    print(f"\nprofile of {name} ({url}), 50 requests, by {sort} time:")
+    shown = url if isinstance(url, str) else f"{url[0]} and {len(url) - 1} more"
+    print(f"\nprofile of {name} ({shown}), 50 requests, by {sort} time:")
     pstats.Stats(profiler).sort_stats(sort).print_stats(30)
 
 
-def run(client, pages: dict[str, str], requests: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def run(client, pages: dict[str, str | list[str]], requests: int  # type: ignore[no-untyped-def]
+        ) -> dict[str, float]:  # type: ignore[no-untyped-def]
     print(f"{'page':<26}{'wall p50':>9}{'p95':>7}{'cpu p50':>9}{'p95':>7}{'goal':>8}"
           f"{'HTML B':>9}{'gzip B':>8}   (ms)")
     results = {}
@@ -257,7 +280,7 @@ def run(client, pages: dict[str, str], requests: int) -> dict[str, float]:  # ty
         results[name] = p95(wall)
         goal = "" if name.startswith("baseline") else (
             "ok" if results[name] <= GOAL_P95_MS else "MISSED")
-        body = client.get(url).data
+        body = client.get(url if isinstance(url, str) else url[0]).data
         print(f"{name:<26}{statistics.median(wall):>9.1f}{results[name]:>7.1f}"
               f"{statistics.median(cpu):>9.1f}{p95(cpu):>7.1f}{goal:>8}{len(body):>9}"
               f"{len(gzip.compress(body)):>8}", flush=True)
@@ -284,11 +307,14 @@ def main() -> None:
         client = app.test_client()
         listing = client.get("/datasets?q=nadrazi").get_data(as_text=True)
         dataset = re.search(r'href="(/datasets/[a-z0-9-]+)"', listing)[1]
-        pages = {"baseline /healthz": "/healthz", "home": "/",
-                 "search": "/search",
-                 "search (query)": "/search?q=liberec",
-                 "search (query, facets)": "/search?q=liberec&theme=TRAN&format=CSV",
-                 "datasets (facet)": "/datasets?theme=TRAN", "dataset": dataset}
+        pages: dict[str, str | list[str]] = {
+            "baseline /healthz": "/healthz", "home": "/", "search": "/search",
+            "search (query)": "/search?q=liberec",
+            "search (query, facets)": "/search?q=liberec&theme=TRAN&format=CSV",
+            "datasets (facet)": "/datasets?theme=TRAN", "dataset": dataset,
+            # every request a different query: nothing answered from the index's kept results
+            "search (distinct queries)": distinct_searches(args.requests),
+            "datasets (distinct facets)": distinct_filters(args.requests)}
         print(f"catalog: demo + {args.datasets:,} synthetic datasets + {args.objects:,} "
               f"synthetic objects; {args.requests} requests per page")
         results = run(client, pages, args.requests)
