@@ -42,6 +42,8 @@ def most_viewed(session: Session, limit: int = 6) -> Sequence[Dataset]:
         published = {d.id: d for d in session.exec(select(Dataset).where(
             col(Dataset.id).in_(ids), Dataset.state == RecordState.PUBLISHED))}
         found += [published[i] for i in ids if i in published]
+        if len(ids) < batch:  # no more counts
+            break
         offset += batch
     return found[:limit]
 
