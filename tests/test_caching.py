@@ -1,4 +1,4 @@
-"""The TTL cache the Wi-Fi runtime and the home page keep their short-lived data in."""
+"""The TTL cache the Wi-Fi runtime keeps its short-lived data in."""
 
 from __future__ import annotations
 
