@@ -22,7 +22,7 @@ from catalog.models import (
     Distribution,
     RecordState,
 )
-from catalog.queries import DatasetView, ObjectView
+from catalog.queries import DatasetView, ObjectView, agents_by_id
 
 WALK_BATCH = 500
 
@@ -36,8 +36,7 @@ def dataset_views(session: Session, ids: Sequence[int], *,
         col(Dataset.id).in_(list(ids)), col(Dataset.state).in_(states)))}
     if not datasets:
         return []
-    agents = {a.id: a for a in session.exec(select(Agent).where(
-        col(Agent.id).in_({d.publisher_id for d in datasets.values()})))}
+    agents = agents_by_id(session, (d.publisher_id for d in datasets.values()))
     distributions: dict[int, list[Distribution]] = {}
     for dist in session.exec(select(Distribution).where(
             col(Distribution.dataset_id).in_(list(datasets))).order_by(
@@ -139,8 +138,7 @@ def walk_object_views(engine: Engine, batch: int = WALK_BATCH) -> Iterator[Objec
                 return
             missing = {o.institution_id for o in objects} - set(agents)
             if missing:
-                agents.update({a.id or 0: a for a in session.exec(select(Agent).where(
-                    col(Agent.id).in_(missing)))})
+                agents.update(agents_by_id(session, missing))
         for obj in objects:
             yield ObjectView(obj, agents[obj.institution_id])
         last_id = objects[-1].id or 0
@@ -153,8 +151,7 @@ def object_views(session: Session, ids: Sequence[int]) -> list[ObjectView]:
     objects = {o.id: o for o in session.exec(select(CollectionObject).where(
         col(CollectionObject.id).in_(list(ids)),
         CollectionObject.state == RecordState.PUBLISHED))}
-    agents = {a.id: a for a in session.exec(select(Agent).where(
-        col(Agent.id).in_({o.institution_id for o in objects.values()})))} if objects else {}
+    agents = agents_by_id(session, (o.institution_id for o in objects.values()))
     return [ObjectView(obj, agents[obj.institution_id])
             for object_id in ids if (obj := objects.get(object_id)) is not None]
 

@@ -164,14 +164,14 @@ def _demo_wifi(portal: PortalState) -> None:
 
     from captive_portal.demo import load_wifi_demo
     from captive_portal.publishing import DEMO_TIMETABLE_SLUG, refresh_timetable
-    from portal.wifi_runtime import fetch_url, runtime
+    from portal.wifi_runtime import runtime, timetable_fetch
 
     base_url = portal.settings.base_url
     with transaction(portal.engine) as session:
         load_wifi_demo(session, base_url=base_url, now=datetime.now(UTC).replace(tzinfo=None))
     with transaction(portal.engine) as session:
         refresh_timetable(session, DEMO_TIMETABLE_SLUG, runtime().timetable_path,
-                          base_url=base_url, fetch=fetch_url)
+                          base_url=base_url, fetch=timetable_fetch(portal.settings))
     click.echo("wifi: simulated gateways, notices and the demo timetable loaded")
 
 

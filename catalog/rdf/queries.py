@@ -22,6 +22,7 @@ from catalog.models import (
     Distribution,
     RecordState,
 )
+from catalog.queries import agents_by_id
 from catalog.rdf.records import (
     AgentRecord,
     CatalogRecord,
@@ -118,8 +119,8 @@ def _records(session: Session, rows: Sequence[Dataset],
     ids = [d.id for d in rows]
     missing = {d.publisher_id for d in rows} - set(agents)
     if missing:
-        for agent in session.exec(select(Agent).where(col(Agent.id).in_(missing))):
-            agents[agent.id or 0] = agent_record(agent)
+        for agent_id, agent in agents_by_id(session, missing).items():
+            agents[agent_id] = agent_record(agent)
     contact_ids = {d.contact_point_id for d in rows if d.contact_point_id}
     contacts = {c.id: c for c in session.exec(select(ContactPoint).where(
         col(ContactPoint.id).in_(contact_ids)))} if contact_ids else {}

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -31,6 +33,7 @@ from catalog.search.analysis import (
 )
 from catalog.search.base import (
     FACETS,
+    KINDS,
     FacetCount,
     Hit,
     SearchDocument,
@@ -45,6 +48,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2  # 2: the place and maker facets of collection objects
 SCHEMA_FILE = "portal-search.json"
 FACET_LIMIT = 50
+RESULTS_KEPT = 256  # per process, of the current commit
 # Exact terms score BM25 per field with these weights; a prefix or a typo matches the combined
 # field with a constant score below any exact match in a title.
 WEIGHTS = {"title": 8.0, "keywords": 4.0, "description": 1.0, "extra": 1.0}
@@ -88,6 +92,12 @@ def date_number(iso_date: str) -> int:
     return int(digits) if len(digits) == 8 else 0
 
 
+def _result_key(query: SearchQuery) -> tuple[Any, ...]:
+    return (query.text, query.kinds, tuple(sorted((k, tuple(v)) for k, v in
+                                                  query.filters.items())),
+            query.facets, query.sort, query.offset, query.limit)
+
+
 class TantivyIndex:
     """``SearchIndex`` on a tantivy index folder."""
 
@@ -101,6 +111,11 @@ class TantivyIndex:
         self._seen: tuple[int, int, int] | None = None  # meta.json as last loaded
         self._writer: tantivy.IndexWriter | None = None
         self._holding = False
+        # Results of the last commit's most recent queries (the listing pages everyone opens:
+        # no query, a theme, a publisher): a commit by any process starts afresh.
+        self._results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        self._results_of: tuple[int, int, int] | None = None
+        self._results_lock = threading.Lock()
 
     # -- opening ------------------------------------------------------------------------
 
@@ -262,10 +277,25 @@ class TantivyIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._current()
+        commit, key = self._seen, _result_key(query)
+        with self._results_lock:
+            if self._results_of != commit:
+                self._results.clear()
+                self._results_of = commit
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+                return found
         try:
-            return self._search(searcher, query)
+            result = self._search(searcher, query)
         except (ValueError, OSError) as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
+        with self._results_lock:
+            if self._results_of == commit:
+                self._results[key] = result
+                if len(self._results) > RESULTS_KEPT:
+                    self._results.popitem(last=False)
+        return result
 
     # -- query building -----------------------------------------------------------------
 
@@ -310,7 +340,7 @@ class TantivyIndex:
             if values:
                 musts.append((tantivy.Occur.Must, Q.term_set_query(
                     self.schema, f"f_{facet}", list(values))))
-        if kinds:
+        if kinds and not set(KINDS) <= set(kinds):  # every kind: no filter to apply
             musts.append((tantivy.Occur.Must, Q.term_set_query(self.schema, "kind",
                                                                 list(kinds))))
         return musts[0][1] if len(musts) == 1 else Q.boolean_query(musts)
@@ -347,7 +377,7 @@ class TantivyIndex:
         # One aggregation pass for the facets not filtered on (and the kinds, when no kind is
         # chosen); a filtered facet is counted without its own filter (disjunctive counts).
         plain = {f: f"f_{f}" for f in query.facets if not query.filters.get(f)}
-        if not query.kinds:
+        if not query.kinds or set(KINDS) <= set(query.kinds):
             plain["__kind"] = "kind"
         counts = self._terms(searcher, matched, plain)
         for facet in query.facets:
