@@ -133,19 +133,20 @@ def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
                 key = (datetime.fromisoformat(str(after[0])), int(after[1]))
             except (ValueError, TypeError, IndexError):
                 raise invalid_parameter("cursor", "not a cursor of this listing") from None
-        publisher_ids: list[int] = []
+        publishers = []
         if "publisher" in filters:
             found = agents_by_slug(session, filters["publisher"])
-            publisher_ids = [a.id or 0 for a in found.values() if a.kind == AgentKind.PUBLISHER]
-            if not publisher_ids:
+            publishers = [a for a in found.values() if a.kind == AgentKind.PUBLISHER]
+            if not publishers:
                 return m.DatasetPage(items=[], total=0, limit=params.limit, next=None)
-        page = batches.newest_datasets_page(session, params.limit, after=key,
-                                            publisher_ids=publisher_ids)
+        page = batches.newest_datasets_page(session, params.limit, after=key, count=False,
+                                            publisher_ids=[a.id or 0 for a in publishers])
         views = batches.dataset_views(session, page.ids)
         cursor = {"t": [page.next_key[0].isoformat(), page.next_key[1]]} \
             if page.next_key else None
+        total = batches.datasets_total(session, state().search, publishers)
         return m.DatasetPage(items=[records.dataset(v, _base()) for v in views],
-                             total=page.total, limit=params.limit, next=next_url(cursor))
+                             total=total, limit=params.limit, next=next_url(cursor))
     offset = _offset(params.cursor)
     result = _search(SearchQuery(text=text, kinds=("dataset",), filters=filters, sort=sort,
                                  offset=offset, limit=params.limit))
