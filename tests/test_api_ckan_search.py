@@ -14,6 +14,10 @@ from flask.testing import FlaskClient
 
 from catalog.accounts.models import Role
 from catalog.ckan_query import SearchQueryError, solr_date
+from catalog.db import transaction
+from catalog.models import AgentKind
+from catalog.services import upsert_agent
+from portal.state import state
 from tests.accounts import make_org, make_user
 from tests.records import PUBLISHER
 from tests.servers import serving
@@ -138,3 +142,28 @@ def test_drafts_are_listed_only_for_members_who_ask(app: Flask) -> None:
         assert found["facets"]["organization"] == {PUBLISHER["slug"]: 2}
         with pytest.raises(ckanapi.ValidationError):
             reader.action.package_search(include_private="maybe")
+
+
+def test_listings_show_each_change_of_a_dataset_and_its_publisher(app: Flask) -> None:
+    editor = make_user(app, "editor@example.test", role=Role.EDITOR, org=PUBLISHER)
+    with serving(app) as url:
+        writer = ckanapi.RemoteCKAN(url, apikey=_token(app, editor, "write", [PUBLISHER]))
+        created = writer.action.package_create(**PACKAGE)
+        client = app.test_client()
+
+        def listed() -> tuple[dict, dict]:
+            package = writer.action.package_search()["results"][0]
+            record = client.get("/api/v1/datasets").get_json()["items"][0]
+            return package, record
+
+        package, record = listed()  # rendered once, then kept by the render cache
+        assert package["title"] == record["title"]["cs"] == PACKAGE["title"]
+        writer.action.package_patch(id=created["id"], title="Parkoviště Turnov")
+        package, record = listed()
+        assert package["title"] == record["title"]["cs"] == "Parkoviště Turnov"
+        with transaction(state(app).engine) as session:
+            upsert_agent(session, {**PUBLISHER, "name": {"cs": "Kraj Liberecký"}},
+                         kind=AgentKind.PUBLISHER, base_url=state(app).settings.base_url)
+        package, record = listed()
+        assert package["organization"]["title"] == record["publisher"]["name"]["cs"] \
+            == "Kraj Liberecký"

@@ -128,6 +128,11 @@ def test_ranges_bound_the_record_timestamps(search_index: SearchIndex) -> None:
     assert {(c.value, c.count) for c in counted.facets["theme"]} == {("TRAN", 1), ("ENVI", 1)}
 
 
+def test_a_count_asks_for_no_hits(filled: SearchIndex) -> None:
+    counted = filled.search(SearchQuery(kinds=("dataset",), limit=0))
+    assert counted.total == 3 and counted.hits == []
+
+
 def test_kind_counts_are_reported_before_the_kind_filter(filled: SearchIndex) -> None:
     result = filled.search(SearchQuery(kinds=("object",)))
     assert result.total == 2

@@ -23,6 +23,7 @@ from portal.api import ckan_params as params
 from portal.api.auth import token_use
 from portal.api.ckan import action
 from portal.api.ckan_actions import ROWS_MAX, packages, theme_titles
+from portal.api.render_cache import rendered_datasets
 from portal.state import db_session, state
 
 DEFAULT_SORT = "score desc, metadata_modified desc"
@@ -302,7 +303,7 @@ def package_search(data: dict[str, Any]) -> dict[str, Any]:
         ids, published = _published(
             replace(query, offset=max(0, start - drafts.total), limit=rows - len(draft_page))
         )
-    views = draft_page + batches.dataset_views(db_session(), ids)
+    results = packages(draft_page) + rendered_datasets("ckan", ids, packages)
     facets, search_facets = (
         _search_facets(_merged_counts(drafts, published), facet_fields, facet_limit)
         if facet_fields
@@ -310,7 +311,7 @@ def package_search(data: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "count": drafts.total + published.total,
-        "results": packages(views),
+        "results": results,
         "sort": sort_text,
         "facets": facets,
         "search_facets": search_facets,

@@ -26,6 +26,7 @@ from portal.api import rest_models as m
 from portal.api import rest_records as records
 from portal.api.openapi import ApiRegistry, PathParam
 from portal.api.problems import Problem, invalid_parameter
+from portal.api.render_cache import rendered_datasets
 from portal.i18n import LOCALES
 from portal.state import db_session, state
 
@@ -116,6 +117,12 @@ def _filters(params: Any, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 # -- datasets and distributions ---------------------------------------------------------------
 
+def _datasets(ids: list[int]) -> list[m.Dataset]:
+    base = _base()
+    return rendered_datasets("rest", ids,
+                             lambda views: [records.dataset(v, base) for v in views])
+
+
 @api.operation("/datasets", operation_id="listDatasets", summary="List or search datasets",
                tag="datasets", query=m.DatasetQuery, response=m.DatasetPage)
 def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
@@ -141,18 +148,16 @@ def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
                 return m.DatasetPage(items=[], total=0, limit=params.limit, next=None)
         page = batches.newest_datasets_page(session, params.limit, after=key, count=False,
                                             publisher_ids=[a.id or 0 for a in publishers])
-        views = batches.dataset_views(session, page.ids)
         cursor = {"t": [page.next_key[0].isoformat(), page.next_key[1]]} \
             if page.next_key else None
         total = batches.datasets_total(session, state().search, publishers)
-        return m.DatasetPage(items=[records.dataset(v, _base()) for v in views],
-                             total=total, limit=params.limit, next=next_url(cursor))
+        return m.DatasetPage(items=_datasets(page.ids), total=total, limit=params.limit,
+                             next=next_url(cursor))
     offset = _offset(params.cursor)
     result = _search(SearchQuery(text=text, kinds=("dataset",), filters=filters, sort=sort,
                                  offset=offset, limit=params.limit))
-    views = batches.dataset_views(session, [hit.id for hit in result.hits])
     end = offset + params.limit
-    return m.DatasetPage(items=[records.dataset(v, _base()) for v in views],
+    return m.DatasetPage(items=_datasets([hit.id for hit in result.hits]),
                          total=result.total, limit=params.limit,
                          next=next_url({"o": end} if end < result.total else None))
 
