@@ -128,6 +128,11 @@ def test_ranges_bound_the_record_timestamps(search_index: SearchIndex) -> None:
     assert {(c.value, c.count) for c in counted.facets["theme"]} == {("TRAN", 1), ("ENVI", 1)}
 
 
+def test_snippets_are_left_out_when_not_wanted(filled: SearchIndex) -> None:
+    hit = filled.search(SearchQuery(text="plyn", snippets=False)).hits[0]
+    assert hit.title["cs"] == "Spotřeba energie budov kraje" and hit.snippet == ""
+
+
 def test_a_count_asks_for_no_hits(filled: SearchIndex) -> None:
     counted = filled.search(SearchQuery(kinds=("dataset",), limit=0))
     assert counted.total == 3 and counted.hits == []

@@ -111,6 +111,7 @@ class SearchQuery:
     sort: Sort = Sort.RELEVANCE
     offset: int = 0
     limit: int = 20
+    snippets: bool = True  # highlighted snippets in the hits (the APIs of records need none)
 
 
 @dataclass(frozen=True)

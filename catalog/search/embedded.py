@@ -242,7 +242,7 @@ class SqliteFtsIndex:
             Sort.TITLE: "d.sort_title",
         }[query.sort]
         snippet = (f"snippet(docs_fts, {SNIPPET_COLUMN}, '{MARK_START}', '{MARK_END}', '…', 24)"
-                   if expression else "''")
+                   if expression and query.snippets else "''")
         rows = conn.execute(
             f"SELECT d.kind, d.key, d.payload, {snippet} FROM matched m"
             " JOIN docs d ON d.rowid = m.doc"

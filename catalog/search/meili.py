@@ -305,4 +305,5 @@ class MeilisearchIndex:
         except MeilisearchError as exc:
             raise SearchUnavailable(f"Meilisearch search failed: {exc}") from exc
         return to_result(responses[0], responses[1], query.facets,
-                         dict(zip(own, responses[2:], strict=True)), plan)
+                         dict(zip(own, responses[2:], strict=True)),
+                         plan if query.snippets else None)

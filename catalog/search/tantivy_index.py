@@ -56,6 +56,7 @@ TITLE_PREFIX_BOOST = 2.0  # tuned on the tuning half of the relevance query set
 TYPO_BOOST = 0.3
 SYNONYM_BOOST = 0.8
 WRITER_HEAP = 64_000_000
+COUNTS_KEPT = 256  # count-only results kept per commit
 SORT_SYMBOLS = 10  # letters of the Czech sort key packed into a 64-bit sort field
 
 
@@ -103,6 +104,7 @@ class TantivyIndex:
         self.schema = _schema()
         self._index: tantivy.Index | None = None
         self._searcher: tantivy.Searcher | None = None
+        self._counts: dict[str, SearchResult] = {}  # count-only results of this searcher
         self._seen: tuple[int, int, int] | None = None  # meta.json as last loaded
         self._writer: tantivy.IndexWriter | None = None
         self._holding = False
@@ -156,6 +158,7 @@ class TantivyIndex:
         index = self._open()
         if self._searcher is None:
             self._searcher = index.searcher()
+            self._counts = {}
         return self._searcher
 
     # -- the writer role ----------------------------------------------------------------
@@ -271,10 +274,20 @@ class TantivyIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._current()
+        # A count (no hits, no facets) is kept until the next commit: listings ask for the
+        # same few totals on every page.
+        key = repr(query) if query.limit <= 0 and not query.facets else None
+        if key is not None and (counted := self._counts.get(key)) is not None:
+            return counted
         try:
-            return self._search(searcher, query)
+            result = self._search(searcher, query)
         except (ValueError, OSError) as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
+        if key is not None:
+            if len(self._counts) >= COUNTS_KEPT:
+                self._counts.clear()
+            self._counts[key] = result
+        return result
 
     # -- query building -----------------------------------------------------------------
 
@@ -363,7 +376,7 @@ class TantivyIndex:
         limit = max(1, query.limit)
         found = searcher.search(matched, limit=limit, count=True, offset=max(0, query.offset),
                                 **order)
-        hits = [self._hit(searcher.doc(address), plan)
+        hits = [self._hit(searcher.doc(address), plan if query.snippets else QueryPlan(()))
                 for _score, address in found.hits[:max(0, query.limit)]]
         # One aggregation pass for the facets not filtered on (and the kinds, when no kind is
         # chosen); a filtered facet is counted without its own filter (disjunctive counts).

@@ -291,6 +291,7 @@ def package_search(data: dict[str, Any]) -> dict[str, Any]:
         sort=SORTS[sort_text],
         offset=start,
         limit=rows,
+        snippets=False,
     )
     draft_views: dict[int, DatasetView] = {}
     drafts = SearchResult(total=0, hits=[], facets={}, kind_counts={})
@@ -303,7 +304,9 @@ def package_search(data: dict[str, Any]) -> dict[str, Any]:
         ids, published = _published(
             replace(query, offset=max(0, start - drafts.total), limit=rows - len(draft_page))
         )
-    results = packages(draft_page) + rendered_datasets("ckan", ids, packages)
+    results = (packages(draft_page) if draft_page else []) + rendered_datasets(
+        "ckan", ids, packages
+    )
     facets, search_facets = (
         _search_facets(_merged_counts(drafts, published), facet_fields, facet_limit)
         if facet_fields

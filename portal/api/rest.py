@@ -155,7 +155,7 @@ def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
                              next=next_url(cursor))
     offset = _offset(params.cursor)
     result = _search(SearchQuery(text=text, kinds=("dataset",), filters=filters, sort=sort,
-                                 offset=offset, limit=params.limit))
+                                 offset=offset, limit=params.limit, snippets=False))
     end = offset + params.limit
     return m.DatasetPage(items=_datasets([hit.id for hit in result.hits]),
                          total=result.total, limit=params.limit,
@@ -296,7 +296,7 @@ def list_objects(params: m.ObjectQuery) -> m.ObjectPage:
     offset = _offset(params.cursor)
     sort = params.sort or (Sort.RELEVANCE if text else Sort.NEWEST)
     result = _search(SearchQuery(text=text, kinds=("object",), filters=filters, sort=sort,
-                                 offset=offset, limit=params.limit))
+                                 offset=offset, limit=params.limit, snippets=False))
     views = batches.object_views(session, [hit.id for hit in result.hits])
     end = offset + params.limit
     return m.ObjectPage(items=[records.collection_object(v, _base()) for v in views],
