@@ -6,20 +6,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import ckanapi
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from catalog import batches
 from catalog.accounts.models import Role
 from catalog.ckan_query import SearchQueryError, solr_date
 from catalog.db import transaction
-from catalog.models import AgentKind
-from catalog.services import upsert_agent
+from catalog.models import AgentKind, Dataset, RecordState
+from catalog.search.base import Range
+from catalog.search.tantivy_index import TantivyIndex
+from catalog.services import create_dataset, ensure_local_catalog, upsert_agent
 from portal.state import state
 from tests.accounts import make_org, make_user
-from tests.records import PUBLISHER
+from tests.conftest import BASE_URL
+from tests.records import PUBLISHER, dataset
 from tests.servers import serving
 from tests.test_api_tokens import OTHER, PACKAGE, _token
 
@@ -167,3 +174,29 @@ def test_listings_show_each_change_of_a_dataset_and_its_publisher(app: Flask) ->
         package, record = listed()
         assert package["organization"]["title"] == record["publisher"]["name"]["cs"] \
             == "Kraj Liberecký"
+
+
+def test_newest_listing_takes_ranges_and_states_and_counts_without_an_index(
+        engine: Engine, tmp_path: Path) -> None:
+    with transaction(engine) as session:
+        ensure_local_catalog(session, BASE_URL, {"cs": "Katalog"})
+        agent = upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+        for n in range(4):
+            created = create_dataset(session, dataset(f"sada-{n}"), base_url=BASE_URL)
+            created.updated_at = datetime(2024, 1, 1 + n)
+            created.created_at = datetime(2023, 1, 1 + n)
+            created.state = RecordState.DRAFT if n == 3 else RecordState.PUBLISHED
+    down = TantivyIndex(tmp_path / "never-built")  # the database counts when it cannot
+    with Session(engine) as session:
+        ranges = {"updated": Range(datetime(2024, 1, 2), include_low=False),
+                  "created": Range(None, datetime(2023, 1, 4))}
+        page = batches.newest_datasets_page(session, 10, ranges=ranges, count=False)
+        assert [session.get(Dataset, i).slug for i in page.ids] == ["sada-2"]
+        assert batches.datasets_total(session, down, ranges=ranges) == 1
+        assert batches.datasets_total(session, down, [agent]) == 3
+        drafts = batches.newest_datasets_page(session, 10, state=RecordState.DRAFT)
+        assert drafts.total == 1
+        versions = batches.dataset_versions(session, [*drafts.ids, *page.ids, 999])
+        assert {i: v[:2] for i, v in versions.items()} == {
+            drafts.ids[0]: (datetime(2024, 1, 4), RecordState.DRAFT),
+            page.ids[0]: (datetime(2024, 1, 3), RecordState.PUBLISHED)}
