@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from catalog.search.base import Range
@@ -46,7 +46,7 @@ class SearchQueryError(ValueError):
 class Clause:
     field: str
     values: tuple[str, ...]
-    range: Range | None = field(default=None)  # a date range instead of values
+    range: Range | None = None  # a date range instead of values
 
 
 def _add_months(value: datetime, months: int) -> datetime:
