@@ -136,6 +136,10 @@ def test_snippets_are_left_out_when_not_wanted(filled: SearchIndex) -> None:
 def test_a_count_asks_for_no_hits(filled: SearchIndex) -> None:
     counted = filled.search(SearchQuery(kinds=("dataset",), limit=0))
     assert counted.total == 3 and counted.hits == []
+    filled.upsert([doc(6, "Nová sada")])  # a count kept by the backend follows each change
+    assert filled.search(SearchQuery(kinds=("dataset",), limit=0)).total == 4
+    filled.delete(["dataset:1", "dataset:6"])
+    assert filled.search(SearchQuery(kinds=("dataset",), limit=0)).total == 2
 
 
 def test_kind_counts_are_reported_before_the_kind_filter(filled: SearchIndex) -> None:
