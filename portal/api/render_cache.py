@@ -17,7 +17,7 @@ from catalog.queries import DatasetView
 from portal.state import db_session
 
 T = TypeVar("T")
-MAX_ITEMS = 4096  # a rendered CKAN package is a few kB: some 10-20 MB per worker at most
+MAX_ITEMS = 2048  # measured 8 kB a CKAN package, 15 kB a REST record: at most ~30 MB a worker
 
 
 class RenderCache:
