@@ -241,6 +241,18 @@ def _matcher(plan: QueryPlan) -> _Matcher:
     return _Matcher(plan)
 
 
+def matches_text(plan: QueryPlan, *texts: str) -> bool:
+    """Whether ``texts`` hold every word of one alternative of the plan, each as the indexes
+    match it (a form, a prefix or within the typo budget); an empty plan matches anything."""
+    if plan.empty:
+        return True
+    found = {word for text in texts for word in _WORD.findall(text)}
+    for alternative in plan.alternatives:
+        if all(any(map(_Matcher(QueryPlan(((word,),))), found)) for word in alternative):
+            return True
+    return False
+
+
 def highlight(text: str, plan: QueryPlan, *, width: int = 24) -> str:
     """A snippet of ``text`` around its first matched word, every matched word between
     ``MARK_START`` and ``MARK_END``; "" when no word of ``text`` matches."""

@@ -7,10 +7,11 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    # ckan_actions and ckan_write register their actions when imported.
+    # ckan_actions, ckan_search and ckan_write register their actions when imported.
     from portal.api import (  # noqa: F401
         ckan,
         ckan_actions,
+        ckan_search,
         ckan_showcase,
         ckan_write,
         developers,
