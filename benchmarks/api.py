@@ -3,8 +3,9 @@
 and driven over loopback by a load generator running in other processes (keep-alive HTTP
 clients, a fixed number of concurrent connections, for a fixed time). The baseline in the same
 run is the cheapest API answer (``GET /api/3``, no database and no index), the ceiling of this
-server and machine. Prints requests/s and p50/p95/p99 latency per endpoint; with ``--profile``,
-a cProfile of the slowest endpoint in-process.
+server and machine. Prints requests/s, p50/p95/p99 latency and the workers' CPU time per request
+(from /proc: unlike latency it does not depend on what else the machine runs) per endpoint;
+with ``--profile``, a cProfile of the slowest endpoint in-process.
 
     .venv/bin/python benchmarks/api.py [--datasets 100000] [--seconds 10] [--connections 8]
                                        [--catalog /tmp/api-bench] [--profile]
@@ -158,6 +159,20 @@ def start_server(catalog: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start")
 
 
+def server_cpu_seconds(master_pid: int) -> float | None:
+    """CPU seconds used so far by the gunicorn master's worker processes, all their threads
+    included (Linux /proc; None elsewhere)."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime and stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _client(url: str, seconds: float, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """One keep-alive connection sending requests one after another until time is up."""
     parts = urlsplit(url)
@@ -265,8 +280,12 @@ def main() -> None:
     try:
         for label, path in ENDPOINTS:
             load(f"http://127.0.0.1:{port}{path}", 5, 2)  # warm the workers' caches
+            before = server_cpu_seconds(server.pid)
             results[label] = load(f"http://127.0.0.1:{port}{path}", args.seconds,
                                   args.connections)
+            after = server_cpu_seconds(server.pid)
+            results[label]["server_cpu_ms"] = float("nan") if before is None or after is None \
+                else (after - before) * 1000 / max(1, results[label]["requests"])
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -278,13 +297,13 @@ def main() -> None:
           f"{args.seconds:.0f} s each; cores: {os.cpu_count()}, load average: "
           f"{os.getloadavg()[0]:.1f}")
     print(f"{'endpoint':34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
-          f"  goal (p95 <= {GOAL_P95_MS:.0f} ms, >= {GOAL_RPS:.0f} req/s)")
+          f" {'CPU ms':>7}  goal (p95 <= {GOAL_P95_MS:.0f} ms, >= {GOAL_RPS:.0f} req/s)")
     for label, r in results.items():
         met = "baseline" if label.startswith("baseline") else (
             "met" if r["p95"] <= GOAL_P95_MS and r["rps"] >= GOAL_RPS else
             f"MISSED (p95 {r['p95'] - GOAL_P95_MS:+.1f} ms, {r['rps'] - GOAL_RPS:+.0f} req/s)")
         print(f"{label:34} {r['rps']:8.0f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
-              f"{r['errors']:7.0f}  {met}")
+              f"{r['errors']:7.0f} {r['server_cpu_ms']:7.1f}  {met}")
     print(json.dumps({k: {m: round(v, 2) for m, v in r.items()} for k, r in results.items()}))
     if args.profile:
         worst = max((r["p95"], path) for (label, path), r in

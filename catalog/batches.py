@@ -3,7 +3,7 @@ a page of datasets costs four queries whatever its size, and full walks stream b
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,8 @@ from catalog.models import (
     Distribution,
     RecordState,
 )
-from catalog.queries import DatasetView, ObjectView
+from catalog.queries import DatasetView, ObjectView, agents_by_id
+from catalog.search.base import Range, SearchIndex, SearchQuery, SearchUnavailable
 
 WALK_BATCH = 500
 
@@ -32,12 +33,13 @@ def dataset_views(session: Session, ids: Sequence[int], *,
     """The datasets ``ids`` in ``states`` with what they reference, in the order of ``ids``."""
     if not ids:
         return []
+    # By primary key alone, the state checked here: with the state in the WHERE clause,
+    # SQLite's planner walks the (state, updated_at) index instead (40 ms at 100k datasets).
     datasets = {d.id: d for d in session.exec(select(Dataset).where(
-        col(Dataset.id).in_(list(ids)), col(Dataset.state).in_(states)))}
+        col(Dataset.id).in_(list(ids)))) if d.state in states}
     if not datasets:
         return []
-    agents = {a.id: a for a in session.exec(select(Agent).where(
-        col(Agent.id).in_({d.publisher_id for d in datasets.values()})))}
+    agents = agents_by_id(session, (d.publisher_id for d in datasets.values()))
     distributions: dict[int, list[Distribution]] = {}
     for dist in session.exec(select(Distribution).where(
             col(Distribution.dataset_id).in_(list(datasets))).order_by(
@@ -53,6 +55,18 @@ def dataset_views(session: Session, ids: Sequence[int], *,
                         distributions.get(dataset_id, []),
                         contacts.get(dataset.contact_point_id), series.get(dataset.series_id))
             for dataset_id in ids if (dataset := datasets.get(dataset_id)) is not None]
+
+
+def dataset_versions(session: Session, ids: Sequence[int]
+                     ) -> dict[int, tuple[datetime, str, datetime]]:
+    """For each existing dataset of ``ids``: its last change, its state and its publisher's
+    last change, which together date everything an API renders of it (one indexed query)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Dataset.id, Dataset.updated_at, Dataset.state, Agent.updated_at)
+                        .join(Agent, col(Agent.id) == col(Dataset.publisher_id))
+                        .where(col(Dataset.id).in_(list(ids))))
+    return {row[0] or 0: (row[1], row[2], row[3]) for row in rows}
 
 
 def dataset_by_key(session: Session, key: str, *,
@@ -86,12 +100,30 @@ class NewestPage:
     next_key: tuple[datetime, int] | None
 
 
+def timestamp_conditions(model: Any, ranges: Mapping[str, Range]) -> list[Any]:
+    """SQL conditions keeping the rows of ``model`` whose ``created_at`` / ``updated_at`` lie in
+    the search ranges ``created`` / ``updated``."""
+    conditions: list[Any] = []
+    for name, bounds in ranges.items():
+        column = col(model.created_at if name == "created" else model.updated_at)
+        if bounds.low is not None:
+            conditions.append(column >= bounds.low if bounds.include_low else column > bounds.low)
+        if bounds.high is not None:
+            conditions.append(column <= bounds.high if bounds.include_high
+                              else column < bounds.high)
+    return conditions
+
+
 def newest_datasets_page(session: Session, limit: int, *,
                          after: tuple[datetime, int] | None = None, offset: int = 0,
-                         publisher_ids: Sequence[int] = (), count: bool = True) -> NewestPage:
-    """Published datasets ordered by last change (``updated_at`` desc, then id desc), read by
-    keyset after ``after`` (or by ``offset``): the (state, updated_at) index serves it."""
-    conditions: list[Any] = [Dataset.state == RecordState.PUBLISHED]
+                         publisher_ids: Sequence[int] = (), count: bool = True,
+                         ranges: Mapping[str, Range] | None = None,
+                         state: RecordState = RecordState.PUBLISHED) -> NewestPage:
+    """Datasets in ``state`` (published) ordered by last change (``updated_at`` desc, then id
+    desc), read by keyset after ``after`` (or by ``offset``), within ``ranges`` of their
+    timestamps: the (state, updated_at) index serves it. ``count`` adds the listing's size
+    (a COUNT over the matching rows: ``datasets_total`` is cheaper)."""
+    conditions: list[Any] = [Dataset.state == state, *timestamp_conditions(Dataset, ranges or {})]
     if publisher_ids:
         conditions.append(col(Dataset.publisher_id).in_(list(publisher_ids)))
     page_query = select(Dataset.id, Dataset.updated_at).where(*conditions)
@@ -108,6 +140,20 @@ def newest_datasets_page(session: Session, limit: int, *,
     rows = rows[:limit]
     next_key = (rows[-1][1], rows[-1][0] or 0) if more and rows else None
     return NewestPage([row[0] or 0 for row in rows], total, next_key)
+
+
+def datasets_total(session: Session, search: SearchIndex, publishers: Sequence[Agent] = (),
+                   ranges: Mapping[str, Range] | None = None) -> int:
+    """How many published datasets (of ``publishers``, within ``ranges``) there are, as the
+    search index counts them (a COUNT over the table costs 5 ms at 100,000 datasets, the index
+    1 ms); the database counts when the index cannot answer."""
+    try:
+        return search.search(SearchQuery(
+            kinds=("dataset",), filters={"publisher": tuple(a.slug for a in publishers)}
+            if publishers else {}, ranges=ranges or {}, limit=0)).total
+    except SearchUnavailable:
+        return newest_datasets_page(session, 0, publisher_ids=[a.id or 0 for a in publishers],
+                                    ranges=ranges).total
 
 
 def walk_dataset_views(engine: Engine, batch: int = WALK_BATCH) -> Iterator[DatasetView]:
@@ -139,8 +185,7 @@ def walk_object_views(engine: Engine, batch: int = WALK_BATCH) -> Iterator[Objec
                 return
             missing = {o.institution_id for o in objects} - set(agents)
             if missing:
-                agents.update({a.id or 0: a for a in session.exec(select(Agent).where(
-                    col(Agent.id).in_(missing)))})
+                agents.update(agents_by_id(session, missing))
         for obj in objects:
             yield ObjectView(obj, agents[obj.institution_id])
         last_id = objects[-1].id or 0
@@ -153,8 +198,7 @@ def object_views(session: Session, ids: Sequence[int]) -> list[ObjectView]:
     objects = {o.id: o for o in session.exec(select(CollectionObject).where(
         col(CollectionObject.id).in_(list(ids)),
         CollectionObject.state == RecordState.PUBLISHED))}
-    agents = {a.id: a for a in session.exec(select(Agent).where(
-        col(Agent.id).in_({o.institution_id for o in objects.values()})))} if objects else {}
+    agents = agents_by_id(session, (o.institution_id for o in objects.values()))
     return [ObjectView(obj, agents[obj.institution_id])
             for object_id in ids if (obj := objects.get(object_id)) is not None]
 

@@ -206,7 +206,7 @@ def package_dict(view: DatasetView, theme_titles: dict[str, str]) -> dict[str, A
         "license_title": voc.LICENCES[licence].label if licence else None,
         "license_url": LICENCE_URLS.get(licence) if licence else None,
         "isopen": licence is not None,
-        "private": False,
+        "private": dataset.state == RecordState.DRAFT,  # seen by its publisher only
         "state": STATES.get(RecordState(dataset.state), "active"),
         "owner_org": str(view.publisher.id),
         "creator_user_id": None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlmodel import Session
 
 from catalog.models import AgentKind
 from catalog.objects import upsert_object
+from catalog.reuses.services import upsert_listed
 from catalog.services import Upsert, ensure_local_catalog, upsert_agent, upsert_dataset
 
 DEMO_DIR = Path(__file__).with_name("demo_data")
@@ -69,4 +71,15 @@ def load_objects(session: Session, *, base_url: str) -> Iterator[tuple[str, Upse
         key = f"{record['institution']}:{record['inventory_number']}"
         _, outcome = upsert_object(session, f"demo:{key}", _object_input(record),
                                    base_url=base_url)
+        yield key, outcome
+
+
+def load_reuses(session: Session, *, base_url: str) -> Iterator[tuple[str, Upsert]]:
+    """Upsert the demo reuses (published, linked to demo datasets: load those first)."""
+    del base_url  # reuses have no IRIs of their own
+    for record in read_demo("reuses")["reuses"]:
+        record = dict(record)
+        key = record.pop("key")
+        published_at = datetime.fromisoformat(record.pop("published_at"))
+        _, outcome = upsert_listed(session, f"demo:{key}", record, published_at=published_at)
         yield key, outcome

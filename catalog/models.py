@@ -105,7 +105,9 @@ class DatasetSeries(SQLModel, table=True):
 class Dataset(SQLModel, table=True):
     """A dcat:Dataset (DCAT-AP 3.0.1 with the DCAT-AP-CZ obligations)."""
 
-    __table_args__ = (Index("ix_dataset_state_modified", "state", "updated_at"),)
+    __table_args__ = (Index("ix_dataset_state_modified", "state", "updated_at"),
+                      # the newest published datasets (home page): 0010_i9pages_newest
+                      Index("ix_dataset_state_newest", "state", "modified", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(120), unique=True, nullable=False))

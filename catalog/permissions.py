@@ -41,9 +41,11 @@ class Action(enum.StrEnum):
     API_TOKEN_CREATE = "api_token.create"
     API_TOKEN_REVOKE = "api_token.revoke"  # target: the token (its ``user_id``)
     FOLLOW = "follow"
+    REUSE_SUBMIT = "reuse.submit"  # propose an app, visualisation, article... built on the data
     # The whole site (target: None).
     SITE_ADMIN = "site.admin"  # users, sysadmins, organisations, Wi-Fi locations
     AUDIT_VIEW = "audit.view"
+    REUSE_MODERATE = "reuse.moderate"  # publish or reject submitted reuses
 
 
 PUBLISHER_ROLES: dict[Action, frozenset[Role]] = {
@@ -65,8 +67,8 @@ INSTITUTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.OBJECT_DELETE: frozenset({Role.CURATOR}),
     Action.ORG_MANAGE_HARVEST: frozenset({Role.CURATOR}),
 }
-VERIFIED_ACTIONS = frozenset({Action.API_TOKEN_CREATE, Action.FOLLOW})
-SYSADMIN_ONLY = frozenset({Action.SITE_ADMIN, Action.AUDIT_VIEW})
+VERIFIED_ACTIONS = frozenset({Action.API_TOKEN_CREATE, Action.FOLLOW, Action.REUSE_SUBMIT})
+SYSADMIN_ONLY = frozenset({Action.SITE_ADMIN, Action.AUDIT_VIEW, Action.REUSE_MODERATE})
 
 
 @dataclass(frozen=True)

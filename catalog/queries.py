@@ -77,11 +77,28 @@ def agents_by_slug(session: Session, slugs: Iterable[str]) -> dict[str, Agent]:
     return {a.slug: a for a in session.exec(select(Agent).where(col(Agent.slug).in_(wanted)))}
 
 
+def agents_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Agent]:
+    """The agents with ``ids`` (the publishers or institutions of a page of records), by id,
+    in one query."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return {a.id: a for a in session.exec(select(Agent).where(col(Agent.id).in_(wanted)))
+            if a.id is not None}
+
+
 def newest_datasets(session: Session, limit: int = 6) -> Sequence[Dataset]:
-    return session.exec(select(Dataset).where(Dataset.state == RecordState.PUBLISHED)
-                         .order_by(col(Dataset.modified).desc().nulls_last(),
-                                   col(Dataset.id).desc())
-                         .limit(limit)).all()
+    """The most recently modified published datasets, undated ones last. Dated and undated
+    ones are read apart: each read walks the (state, modified, id) index backwards on SQLite
+    and PostgreSQL alike, where one ``NULLS LAST`` order would sort the whole table."""
+    published = select(Dataset).where(Dataset.state == RecordState.PUBLISHED)
+    dated = list(session.exec(published.where(col(Dataset.modified).is_not(None))
+                              .order_by(col(Dataset.modified).desc(), col(Dataset.id).desc())
+                              .limit(limit)))
+    if len(dated) < limit:
+        dated += session.exec(published.where(col(Dataset.modified).is_(None))
+                              .order_by(col(Dataset.id).desc()).limit(limit - len(dated)))
+    return dated
 
 
 def published_counts(session: Session) -> dict[str, int]:

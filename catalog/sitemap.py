@@ -8,14 +8,17 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog.models import Agent, AgentKind, CollectionObject, Dataset, RecordState
+from catalog.reuses.models import Reuse, ReuseStatus
 
 SITEMAP_SIZE = 10_000  # addresses per sitemap file (the protocol allows 50,000)
-KINDS = ("datasets", "publishers", "objects", "institutions")
+KINDS = ("datasets", "publishers", "objects", "institutions", "reuses")
 
 
 def _query(kind: str):  # type: ignore[no-untyped-def]
     if kind == "datasets":
         return select(Dataset.slug).where(Dataset.state == RecordState.PUBLISHED), Dataset.id
+    if kind == "reuses":
+        return select(Reuse.id).where(Reuse.status == ReuseStatus.PUBLISHED), Reuse.id
     if kind == "objects":
         return (select(CollectionObject.id).where(
             CollectionObject.state == RecordState.PUBLISHED), CollectionObject.id)

@@ -16,6 +16,10 @@ from catalog import vocabularies as voc
 from catalog.schemas import SLUG_RE, URL_RE
 
 PLACEHOLDER_RE = re.compile(r"\{\{[^{}]*\}\}")
+# The quality flag of a field holding a placeholder; the job report and the quality score read
+# the field back with ``placeholder_field``.
+PLACEHOLDER_FLAG = "template placeholder in {} treated as missing"
+_PLACEHOLDER_FLAG_RE = re.compile("^" + re.escape(PLACEHOLDER_FLAG).replace(r"\{\}", "(.+)") + "$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MEDIA_TYPE_RE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 
@@ -63,7 +67,13 @@ def placeholders(values: Iterable[tuple[str, Any]]) -> Iterator[str]:
     """A quality flag for each (field, value) that is an unfilled template placeholder."""
     for name, value in values:
         if isinstance(value, str) and PLACEHOLDER_RE.search(value):
-            yield f"template placeholder in {name} treated as missing"
+            yield PLACEHOLDER_FLAG.format(name)
+
+
+def placeholder_field(flag: str) -> str | None:
+    """The field named by a placeholder flag (None for any other flag)."""
+    found = _PLACEHOLDER_FLAG_RE.match(flag)
+    return found.group(1) if found else None
 
 
 def url(value: Any) -> str | None:

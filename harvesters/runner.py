@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -99,13 +99,16 @@ def _wants_full(source: HarvestSource, incremental: bool, full: bool | None, sch
 def run_source(engine: Engine, name: str, *, http: HttpClient, settings: HarvestSettings,
                index: SearchIndex | None = None, full: bool | None = None,
                scheduled: bool = False, progress: Progress | None = None,
-               clock: Clock = utcnow, derived: Sequence[DerivedStore] = ()) -> RunReport:
+               clock: Clock = utcnow, document: str | None = None,
+               derived: Sequence[DerivedStore] = ()) -> RunReport:
     """Harvest the source ``name`` once. ``full=None`` lets the schedule decide (first runs and
-    every ``full_every``-th scheduled run read everything; others are incremental)."""
+    every ``full_every``-th scheduled run read everything; others are incremental).
+    ``document``: a local file read instead of the source's URL (a curator's LIDO upload)."""
     jobs.reap_stale(engine, job_timeout=settings.job_timeout, now=clock())
     with Session(engine) as session:
         source = get_source(session, name)
-        adapter = adapter_for(config_of(source))
+        config = config_of(source)
+        adapter = adapter_for(config if document is None else replace(config, url=document))
         is_full = _wants_full(source, adapter.incremental, full, scheduled, settings.full_every)
         source_id = source.id or 0
         state = RunState(since=None if is_full else source.cursor,

@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from catalog.accounts.services import actor_id, audit
+from catalog.editor.services import revise
 from catalog.errors import CatalogError, NotFound, ValidationError
-from catalog.models import Agent
+from catalog.models import Agent, CollectionObject, Dataset
+from catalog.permissions import Action, Principal, require
 from catalog.schemas import SLUG_RE, URL_RE
 from harvesters.models import (
     HarvestIdentity,
@@ -124,6 +127,34 @@ def detach(session: Session, kind: RecordKind, entity_id: int) -> int:
                                     col(HarvestRecord.detached).is_(False))
                              .values(detached=True))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def detach_dataset(session: Session, actor: Principal, dataset: Dataset) -> str | None:
+    """An editor of the dataset's publisher takes it over from its harvest source: the record
+    stays, the source no longer updates (or archives) it, and the history says so. Returns the
+    source it was detached from (None if no source managed it)."""
+    require(actor, Action.DATASET_EDIT, dataset)
+    source = managing_source(session, RecordKind.DATASET, dataset.id or 0)
+    if source is None:
+        return None
+    detach(session, RecordKind.DATASET, dataset.id or 0)
+    revise(session, actor, dataset, "detach")
+    audit(session, "dataset.detach", actor_id=actor_id(actor), target_kind="dataset",
+          target_id=dataset.id, source=source)
+    return source
+
+
+def detach_object(session: Session, actor: Principal, obj: CollectionObject) -> str | None:
+    """A curator of the museum takes a harvested collection object over from its source
+    (as ``detach_dataset``)."""
+    require(actor, Action.OBJECT_EDIT, obj)
+    source = managing_source(session, RecordKind.OBJECT, obj.id or 0)
+    if source is None:
+        return None
+    detach(session, RecordKind.OBJECT, obj.id or 0)
+    audit(session, "object.detach", actor_id=actor_id(actor), target_kind="object",
+          target_id=obj.id, source=source)
+    return source
 
 
 def source_identifiers(session: Session, kind: RecordKind, entity_id: int) -> list[str]:

@@ -64,6 +64,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     from portal.editor import init_editor
     from portal.editorial import init_editorial
     from portal.notifications import init_notifications
+    from portal.reuses import init_reuses
     from portal.search_sync import init_search_sync
     from portal.web import register
 
@@ -73,5 +74,6 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     init_editor(app)
     init_editorial(app)
     init_notifications(app)
+    init_reuses(app)
     init_search_sync(app)
     return app

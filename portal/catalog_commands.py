@@ -87,11 +87,14 @@ def quality_assess() -> None:
     from datetime import date
 
     from catalog.quality.jobs import assess_catalog
+    from harvesters.queries import placeholder_fields
 
     report = assess_catalog(state().engine, today=date.today(),
-                            progress=lambda n: click.echo(f"  {n} datasets", err=True))
+                            progress=lambda n: click.echo(f"  {n} datasets", err=True),
+                            source_flags=placeholder_fields)
     click.echo(f"{report.datasets} datasets scored; {report.violations} violations; "
-               f"{report.stale} not updated within their frequency")
+               f"{report.stale} not updated within their frequency; {report.placeholders} "
+               "with template placeholders at their harvest source")
 
 
 @click.group("links")

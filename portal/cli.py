@@ -12,7 +12,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 from captive_portal.demo import load_locations
 from catalog.db import transaction
-from catalog.demo import load_datasets, load_objects
+from catalog.demo import load_datasets, load_objects, load_reuses
 from catalog.errors import ConfigurationError
 from catalog.search.indexer import check, reindex
 from portal import migrate
@@ -65,10 +65,11 @@ def demo() -> None:
 @demo.command("load")
 @with_appcontext
 def demo_load() -> None:
-    """Load (or refresh) the demo datasets, collection objects and Wi-Fi locations."""
+    """Load (or refresh) the demo datasets, collection objects, reuses and Wi-Fi locations."""
     portal = _state()
     base_url = portal.settings.base_url
-    for label, loader in (("datasets", load_datasets), ("objects", load_objects)):
+    for label, loader in (("datasets", load_datasets), ("objects", load_objects),
+                          ("reuses", load_reuses)):
         with transaction(portal.engine) as session:
             outcomes = Counter(outcome.value for _, outcome in loader(session, base_url=base_url))
         click.echo(f"{label}: " + ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())))
@@ -163,14 +164,14 @@ def _demo_wifi(portal: PortalState) -> None:
 
     from captive_portal.demo import load_wifi_demo
     from captive_portal.publishing import DEMO_TIMETABLE_SLUG, refresh_timetable
-    from portal.wifi_runtime import fetch_url, runtime
+    from portal.wifi_runtime import runtime, timetable_fetch
 
     base_url = portal.settings.base_url
     with transaction(portal.engine) as session:
         load_wifi_demo(session, base_url=base_url, now=datetime.now(UTC).replace(tzinfo=None))
     with transaction(portal.engine) as session:
         refresh_timetable(session, DEMO_TIMETABLE_SLUG, runtime().timetable_path,
-                          base_url=base_url, fetch=fetch_url)
+                          base_url=base_url, fetch=timetable_fetch(portal.settings))
     click.echo("wifi: simulated gateways, notices and the demo timetable loaded")
 
 

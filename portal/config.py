@@ -255,6 +255,8 @@ SETTINGS: tuple[Setting, ...] = (
             _positive_int),
     Setting("sparql_row_cap", 10_000, "most result rows (or triples) one SPARQL query returns",
             _positive_int),
+    Setting("harvest_upload_max_bytes", 200 * 1024 * 1024, "largest LIDO XML file a curator "
+            "uploads to harvest, in bytes", _positive_int),
 )
 
 WIFI_SECRET_PREFIX = PREFIX + "WIFI_SECRET_"
@@ -331,6 +333,7 @@ class Settings:
     wifi_client_rate: int = 20
     # Gateway keys by NAME from PORTAL_WIFI_SECRET_<NAME> (never in the database or the repo).
     wifi_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    harvest_upload_max_bytes: int = 200 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

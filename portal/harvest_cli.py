@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -55,6 +57,8 @@ def harvest_add(name: str, type_: str, url: str, publisher: str | None,
                 metadata_prefix: str | None, set_spec: str | None, schedule: str,
                 options: tuple[str, ...]) -> None:
     """Register a harvest source."""
+    if type_ in services.FILE_TYPES and "://" not in url and not url.startswith("/"):
+        url = str(Path(url).resolve())  # a file source given relative to where one stands
     try:
         with transaction(state().engine) as session:
             services.add_source(session, name=name, type=type_, url=url, publisher=publisher,
@@ -92,8 +96,20 @@ def _report_text(report: RunReport) -> None:
                + _counts_text(counts))
     if report.error:
         click.echo(f"  error: {report.error}")
-    for issue in report.issues[:20]:
-        click.echo(f"  {issue.kind}: {issue.count} records: {issue.message}")
+    for line in _issue_lines(report.issues, indent="  ", examples=False):
+        click.echo(line)
+
+
+def _issue_lines(issues: list[Any], *, indent: str, examples: bool) -> list[str]:
+    """Errors and warnings grouped by message; template placeholders grouped by field."""
+    def sample(found: list[str]) -> str:
+        return f" (e.g. {', '.join(found[:3])})" if examples and found else ""
+
+    lines = [f"{indent}{i.kind}: {i.count} records: {i.message}{sample(i.examples)}"
+             for i in queries.other_issues(issues)[:20]]
+    lines += [f"{indent}placeholders: {p.count} records: placeholder in {p.field}"
+              f"{sample(p.examples)}" for p in queries.placeholder_groups(issues)[:20]]
+    return lines
 
 
 def _progress(counts: Counts) -> None:
@@ -172,10 +188,8 @@ def harvest_show(name: str, as_json: bool, limit: int) -> None:
                        f": {_counts_text(job.counts)}")
             if job.error:
                 click.echo(f"    error: {job.error}")
-            for issue in job.issues[:20]:
-                examples = ", ".join(issue.examples[:3])
-                click.echo(f"    {issue.kind}: {issue.count} records: {issue.message}"
-                           f" (e.g. {examples})")
+            for line in _issue_lines(job.issues, indent="    ", examples=True):
+                click.echo(line)
 
 
 @harvest.command("delete")

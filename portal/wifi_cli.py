@@ -18,7 +18,7 @@ from captive_portal.retention import purge
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
 from portal.state import state
-from portal.wifi_runtime import fetch_url, runtime
+from portal.wifi_runtime import runtime, timetable_fetch
 
 
 def _now() -> datetime:
@@ -192,7 +192,8 @@ def timetable_command(dataset: str) -> None:
     try:
         with transaction(portal.engine) as session:
             url, count = refresh_timetable(session, dataset, runtime().timetable_path,
-                                           base_url=portal.settings.base_url, fetch=fetch_url)
+                                           base_url=portal.settings.base_url,
+                                           fetch=timetable_fetch(portal.settings))
     except Exception as exc:  # a failed download keeps the previous timetable
         _fail(exc)
     click.echo(f"timetable from {url}: {count} departures")

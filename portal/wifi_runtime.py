@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,16 @@ from captive_portal.locations import get_location
 from captive_portal.privacy import RateLimiter
 from captive_portal.terms import TERMS_VERSION
 from captive_portal.timetable import FeedError, Timetable, load_timetable
+from harvesters.http import HttpClient
+from portal.caching import TtlCache
 from portal.config import Settings
+from portal.harvesting import http_policy
 
 KEY = "wifi"
 PRAGUE = ZoneInfo("Europe/Prague")
 DIRECTORY_SECONDS = 15.0
 CONTENT_SECONDS = 30.0
+TIMETABLE_MAX_BYTES = 200 * 1024 * 1024
 
 
 class UrllibHttp:
@@ -53,10 +57,21 @@ class UrllibHttp:
             return 599, b""
 
 
-def fetch_url(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
-        data: bytes = response.read(200_000_000)
-        return data
+def timetable_fetch(settings: Settings) -> Callable[[str], bytes]:
+    """Downloads of the GTFS feed through the harvesters' HTTP client: its guard against
+    internal addresses (``PORTAL_HARVEST_ALLOWED_NETWORKS`` opens some), timeouts, retries and
+    size cap (at least ``TIMETABLE_MAX_BYTES``: a region's feed is larger than most documents)."""
+    policy = http_policy(settings)
+    policy = replace(policy, max_bytes=max(policy.max_bytes, TIMETABLE_MAX_BYTES))
+
+    def fetch(url: str) -> bytes:
+        client = HttpClient(policy)
+        try:
+            return client.get(url).content
+        finally:
+            client.close()
+
+    return fetch
 
 
 @dataclass
@@ -68,10 +83,11 @@ class WifiRuntime:
     clock: Callable[[], float] = time.time
     http: Any = field(default_factory=UrllibHttp)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _directory: tuple[float, Directory] | None = None
     _timetable: tuple[float, Timetable | None] | None = None
-    _content: dict[str, tuple[float, LocationContent]] = field(default_factory=dict)
-    _pages: dict[tuple[object, ...], tuple[float, str]] = field(default_factory=dict)
+    _directory: TtlCache[Directory] = field(
+        default_factory=lambda: TtlCache(DIRECTORY_SECONDS))
+    _content: TtlCache[LocationContent] = field(default_factory=lambda: TtlCache(CONTENT_SECONDS))
+    _pages: TtlCache[str] = field(default_factory=lambda: TtlCache(CONTENT_SECONDS))
 
     @property
     def timetable_path(self) -> Path:
@@ -81,12 +97,8 @@ class WifiRuntime:
         return datetime.fromtimestamp(self.clock(), UTC).astimezone(PRAGUE)
 
     def directory(self, session: Session) -> Directory:
-        now = time.monotonic()
-        cached = self._directory
-        if cached is None or now - cached[0] > DIRECTORY_SECONDS:
-            cached = (now, load_directory(session, self.settings.wifi_secrets))
-            self._directory = cached
-        return cached[1]
+        return self._directory.get((), lambda: load_directory(session,
+                                                               self.settings.wifi_secrets))
 
     def timetable(self) -> Timetable | None:
         """The downloaded GTFS feed, re-read when the file changes (`portal wifi timetable`)."""
@@ -106,29 +118,20 @@ class WifiRuntime:
         return cached[1]
 
     def content(self, session: Session, slug: str, map_title: str) -> LocationContent:
-        now = time.monotonic()
-        cached = self._content.get(slug)
-        if cached is None or now - cached[0] > CONTENT_SECONDS:
-            location = get_location(session, slug)
-            cached = (now, location_content(session, location, now=self.now(),
-                                            timetable=self.timetable(), map_title=map_title))
-            self._content[slug] = cached
-        return cached[1]
+        """What the splash page of ``slug`` shows, recomputed every ``CONTENT_SECONDS``. The
+        map title is the content's one translated text: each title (language) has its own."""
+        return self._content.get((slug, map_title), lambda: location_content(
+            session, get_location(session, slug), now=self.now(), timetable=self.timetable(),
+            map_title=map_title))
 
     def page(self, key: tuple[object, ...], render: Callable[[], str]) -> str:
         """A rendered page shell for ``key``, re-rendered every ``CONTENT_SECONDS``."""
-        now = time.monotonic()
-        cached = self._pages.get(key)
-        if cached is None or now - cached[0] > CONTENT_SECONDS:
-            cached = (now, render())
-            self._pages[key] = cached
-        return cached[1]
+        return self._pages.get(key, render)
 
     def forget(self) -> None:
         """Drop the caches (after a registry change in the same process)."""
-        self._directory = None
-        self._content.clear()
-        self._pages.clear()
+        for cache in (self._directory, self._content, self._pages):
+            cache.clear()
 
 
 def build_runtime(settings: Settings) -> WifiRuntime:

@@ -67,6 +67,8 @@ def test_sitemap_lists_every_published_record(demo_client: FlaskClient) -> None:
     assert sum("/datasets/" in u for u in urls) == health["datasets"]
     assert sum("/objects/" in u for u in urls) == health["objects"]
     assert BASE_URL + "/accessibility" in urls
+    reuses = demo_client.get("/api/v1/reuses").get_json()["total"]
+    assert reuses and sum("/reuses/" in u for u in urls) == reuses + 1  # and the list page
     assert demo_client.get("/sitemaps/objects-99.xml").status_code == 404
 
 

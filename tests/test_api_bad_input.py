@@ -18,7 +18,8 @@ ACTIONS = ["package_search", "package_show", "package_list", "organization_list"
            "current_package_list_with_resources", "license_list", "status_show", "help_show"]
 INJECTIONS = ["{!lucene}*:*", "{!join from=id to=owner_org}name:x", "*:*", "name:*", "tags:a*",
               "' OR 1=1 --", "\"; DROP TABLE dataset; --", "NEAR(a b)", "title:(a OR", "a\" OR \"",
-              "metadata_modified:[2020-01-01T00:00:00Z TO *]", "-tags:x", "NOT tags:x",
+              "title:[a TO z]", "metadata_modified:[NOW TO {!lucene}]",
+              "metadata_created:[2020-01-01T00:00:00Z TO *] OR *:*", "-tags:x", "NOT tags:x",
               "organization:x) OR (1=1", "\\", "\x00", "groups:tran AND AND", "+", ":"]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),

@@ -18,7 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 
-from portal.api import rest
+from portal.api import (
+    rest,
+    rest_reuses,  # noqa: F401 - declares its operations on rest.api
+)
 
 MAX_EXAMPLES = 8
 

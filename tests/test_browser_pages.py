@@ -53,12 +53,14 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
         "about": "/about",
         "accessibility": "/accessibility",
         "not-found": "/datasets/neexistuje",
+        "reuses": "/reuses/",
+        "reuse": first_link(get("/reuses/"), r"/reuses/\d+"),
     }
 
 
 PAGE_TYPES = ("home", "search", "datasets", "dataset", "distribution", "publisher", "theme",
               "objects", "object", "institution", "wifi", "wifi-location", "map-search", "about",
-              "accessibility", "not-found")
+              "accessibility", "not-found", "reuses", "reuse")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -75,6 +75,9 @@ MATRIX = [
     (Action.API_TOKEN_REVOKE, OtherToken(), {"sysadmin"}),
     (Action.SITE_ADMIN, None, {"sysadmin"}),
     (Action.AUDIT_VIEW, None, {"sysadmin"}),
+    (Action.REUSE_SUBMIT, None,
+     {"sysadmin", "region_admin", "region_editor", "museum_curator", "developer"}),
+    (Action.REUSE_MODERATE, None, {"sysadmin"}),
 ]
 
 

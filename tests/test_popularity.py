@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from catalog.db import transaction
-from catalog.models import AgentKind, Dataset
+from catalog.models import AgentKind, Dataset, RecordState
 from catalog.popularity import DatasetViewCount, most_viewed, record_view
 from catalog.services import create_dataset, upsert_agent
 from portal.state import state
@@ -34,6 +34,19 @@ def test_views_are_counted_and_ranked_on_both_databases(engine: Engine) -> None:
         assert [d.slug for d in most_viewed(session)] == ["b", "c", "a"]
         assert session.get(DatasetViewCount, ids["b"]).views == 3
         assert set(DatasetViewCount.model_fields) == {"dataset_id", "views"}
+
+
+def test_most_viewed_skips_unpublished_datasets_past_the_first_batch(engine: Engine) -> None:
+    slugs = [f"d{n}" for n in range(16)]
+    ids = load(engine, *slugs)
+    with transaction(engine) as session:
+        for n, slug in enumerate(slugs):  # d0 most viewed, d15 least
+            session.add(DatasetViewCount(dataset_id=ids[slug], views=100 - n))
+        for slug in slugs[:13]:  # more than a batch (twice the limit) withdrawn
+            session.get(Dataset, ids[slug]).state = RecordState.ARCHIVED
+    with Session(engine) as session:
+        assert [d.slug for d in most_viewed(session, limit=6)] == ["d13", "d14", "d15"]
+        assert [d.slug for d in most_viewed(session, limit=2)] == ["d13", "d14"]
 
 
 def test_dataset_pages_feed_the_home_page_list(app: Flask) -> None:

@@ -4,14 +4,16 @@ embedded index always and on Meilisearch when PORTAL_TEST_MEILI_URL names a serv
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from catalog.search.base import MARK_END, MARK_START, SearchIndex, SearchQuery, Sort
+from catalog.search.base import MARK_END, MARK_START, Range, SearchIndex, SearchQuery, Sort
 from catalog.search.locks import FileLock
 from catalog.search.meili import MeilisearchIndex
 from catalog.search.tantivy_index import TantivyIndex
@@ -101,6 +103,43 @@ def test_filters_combine_and_within_a_facet_or(filled: SearchIndex) -> None:
     assert titles(both) == ["Odjezdy vlaků z Liberce, hlavní nádraží"]
     either = filled.search(SearchQuery(filters={"format": ("JSON", "XLSX")}))
     assert {h.id for h in either.hits} == {2, 3}
+
+
+def test_ranges_bound_the_record_timestamps(search_index: SearchIndex) -> None:
+    stamps = [datetime(2024, 1, 1), datetime(2024, 6, 1, 12, 30), datetime(2025, 1, 1)]
+    search_index.upsert([dataclasses.replace(
+        doc(n, f"Sada {n}", facets={"theme": ["TRAN" if n < 2 else "ENVI"]}),
+        created=stamp - timedelta(days=30), updated=stamp) for n, stamp in enumerate(stamps)]
+        + [doc(9, "Sada bez času")])
+
+    def ids(**ranges: Range) -> set[int]:
+        return {h.id for h in search_index.search(SearchQuery(ranges=ranges)).hits}
+
+    assert ids(updated=Range(datetime(2024, 6, 1, 12, 30))) == {1, 2}
+    assert ids(updated=Range(datetime(2024, 6, 1, 12, 30), include_low=False)) == {2}
+    assert ids(updated=Range(None, datetime(2024, 6, 1, 12, 30), include_high=False)) == {0}
+    assert ids(updated=Range(datetime(2024, 2, 1), datetime(2024, 12, 31))) == {1}
+    assert ids(created=Range(datetime(2024, 12, 1)), updated=Range(None, datetime(2026, 1, 1))
+               ) == {2}
+    assert ids(updated=Range(datetime(2025, 1, 1), datetime(2024, 1, 1))) == set()
+    counted = search_index.search(SearchQuery(
+        ranges={"updated": Range(datetime(2024, 3, 1))}, facets=("theme",)))
+    assert counted.total == 2
+    assert {(c.value, c.count) for c in counted.facets["theme"]} == {("TRAN", 1), ("ENVI", 1)}
+
+
+def test_snippets_are_left_out_when_not_wanted(filled: SearchIndex) -> None:
+    hit = filled.search(SearchQuery(text="plyn", snippets=False)).hits[0]
+    assert hit.title["cs"] == "Spotřeba energie budov kraje" and hit.snippet == ""
+
+
+def test_a_count_asks_for_no_hits(filled: SearchIndex) -> None:
+    counted = filled.search(SearchQuery(kinds=("dataset",), limit=0))
+    assert counted.total == 3 and counted.hits == []
+    filled.upsert([doc(6, "Nová sada")])  # a count kept by the backend follows each change
+    assert filled.search(SearchQuery(kinds=("dataset",), limit=0)).total == 4
+    filled.delete(["dataset:1", "dataset:6"])
+    assert filled.search(SearchQuery(kinds=("dataset",), limit=0)).total == 2
 
 
 def test_kind_counts_are_reported_before_the_kind_filter(filled: SearchIndex) -> None:

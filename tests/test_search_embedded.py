@@ -3,12 +3,14 @@ writer at a time across processes."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from catalog.search.base import SearchQuery
+from catalog.search.base import Range, SearchQuery
 from catalog.search.embedded import SqliteFtsIndex, fts_expression
 from tests.records import search_doc as doc
 
@@ -84,3 +86,13 @@ def test_index_of_an_older_schema_is_recreated_empty(tmp_path: Path) -> None:
     index = SqliteFtsIndex(path)
     index.upsert([doc(1, "Nádraží")])
     assert index.search(SearchQuery(text="nadrazi")).total == 1
+
+
+def test_ranges_bound_the_record_timestamps(tmp_path: Path) -> None:
+    index = SqliteFtsIndex(tmp_path / "search.sqlite3")
+    index.upsert([dataclasses.replace(doc(n, f"Sada {n}"), created=datetime(2024, 1, n),
+                                      updated=datetime(2024, 2, n)) for n in (1, 2, 3)])
+    result = index.search(SearchQuery(ranges={
+        "updated": Range(datetime(2024, 2, 2), include_low=False),
+        "created": Range(None, datetime(2024, 1, 3))}))
+    assert [h.id for h in result.hits] == [3] and result.total == 1

@@ -4,12 +4,14 @@ on the project's machines: the contract suite runs on it only when PORTAL_TEST_M
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import datetime
 
 import pytest
 
 from catalog.search.analysis import Synonyms, plan_query
-from catalog.search.base import FACETS, MARK_END, MARK_START, SearchQuery, Sort
+from catalog.search.base import FACETS, MARK_END, MARK_START, RANGES, Range, SearchQuery, Sort
 from catalog.search.locks import PostgresAdvisoryLock
 from catalog.search.meili import (
     MeilisearchIndex,
@@ -31,7 +33,7 @@ def test_settings_rank_title_then_keywords_then_text_and_declare_facets() -> Non
     settings = index_settings(Synonyms([["MHD", "městská hromadná doprava"]]))
     assert settings["searchableAttributes"] == [
         "title_norm", "keywords_norm", "description_norm", "extra_norm"]
-    assert set(settings["filterableAttributes"]) == {"kind", *FACETS}
+    assert set(settings["filterableAttributes"]) == {"kind", *FACETS, *RANGES}
     assert set(settings["sortableAttributes"]) == {"sort_title", "modified"}
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 5, "twoTypos": 9}
     assert settings["pagination"]["maxTotalHits"] >= 10_000
@@ -79,6 +81,28 @@ def test_filters_are_and_across_facets_or_within_and_quote_every_value() -> None
                                                              '\\"object"']
     assert filter_expression(query, with_kinds=True, without="theme") == [
         ['kind = "dataset"'], ['publisher = "kraj\\" OR kind = \\"object"']]
+
+
+def test_documents_carry_their_timestamps_as_microsecond_numbers() -> None:
+    document = to_document(dataclasses.replace(
+        search_doc(7, "Odjezdy"), created=datetime(1970, 1, 1, 0, 0, 1),
+        updated=datetime(2024, 1, 1, 0, 0, 0, 5)))
+    assert document["created"] == 1_000_000
+    assert document["updated"] == 1_704_067_200_000_005
+    assert "created" not in to_document(search_doc(8, "Bez času"))
+
+
+def test_ranges_become_inclusive_number_comparisons() -> None:
+    query = SearchQuery(kinds=("dataset",), filters={"theme": ("TRAN",)}, ranges={
+        "updated": Range(datetime(2024, 1, 1), datetime(2024, 2, 1), include_high=False),
+        "created": Range(None, datetime(1970, 1, 1, 0, 0, 2), include_high=True)})
+    assert filter_expression(query, with_kinds=True) == [
+        ['kind = "dataset"'], ['theme = "TRAN"'], "created <= 2000000",
+        "updated >= 1704067200000000", "updated <= 1706745599999999"]
+    exclusive = SearchQuery(ranges={"updated": Range(datetime(1970, 1, 1), include_low=False)})
+    assert filter_expression(exclusive, with_kinds=False) == ["updated >= 1"]
+    with pytest.raises(ValueError):
+        filter_expression(SearchQuery(ranges={"deleted": Range()}), with_kinds=False)
 
 
 def test_a_backslash_cannot_escape_the_closing_quote() -> None:

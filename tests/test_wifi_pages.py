@@ -21,7 +21,7 @@ from captive_portal.publishing import DEMO_TIMETABLE_SLUG, STATS_SLUG, refresh_t
 from catalog.db import transaction
 from portal.state import state
 from portal.wifi_cli import wifi
-from portal.wifi_runtime import fetch_url, runtime
+from portal.wifi_runtime import runtime, timetable_fetch
 from tests.wifi_app import (
     FAS,
     STATION,
@@ -59,7 +59,7 @@ def splash_app(wifi_app: Flask) -> Flask:
                        now=datetime(2026, 12, 1, 8, 0))
     with transaction(portal.engine) as session:
         refresh_timetable(session, DEMO_TIMETABLE_SLUG, runtime(wifi_app).timetable_path,
-                          base_url=portal.settings.base_url, fetch=fetch_url)
+                          base_url=portal.settings.base_url, fetch=timetable_fetch(portal.settings))
     runtime(wifi_app).clock = lambda: THURSDAY_10
     runtime(wifi_app).forget()
     return wifi_app
@@ -109,6 +109,17 @@ def test_language_comes_from_accept_language_and_the_switch_keeps_the_token(
     assert token_of(polish) == token_of(html) and "Set-Cookie" not in response.headers
     english = client.get(switch.replace("lang=pl", "lang=en")).get_data(as_text=True)
     assert "Accept and connect" in english and "Next departures" in english
+
+
+def test_cached_content_is_in_each_visitors_language(splash_app: Flask) -> None:
+    """The location's content is cached for a while: a later visitor in another language
+    still gets the map title in theirs (it was kept in the first visitor's language)."""
+    client = splash_app.test_client()
+    czech = client.get(f"/wifi/{STATION}?lang=cs").get_data(as_text=True)
+    assert '<title id="map-title">Mapa okolí</title>' in czech
+    for lang, title in (("en", "Map of the surroundings"), ("de", "Karte der Umgebung")):
+        html = client.get(f"/wifi/{STATION}?lang={lang}").get_data(as_text=True)
+        assert f'<title id="map-title">{title}</title>' in html, lang
 
 
 def test_splash_page_is_usable_without_javascript_or_cookies(splash_app: Flask) -> None:

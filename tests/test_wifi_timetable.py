@@ -4,6 +4,7 @@ Europe/Prague zone across a DST change, and the feed taken from the catalog's di
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from captive_portal.publishing import (
     DEMO_FEED,
@@ -21,7 +23,13 @@ from captive_portal.publishing import (
 )
 from captive_portal.timetable import FeedError, load_timetable, parse_feed, read_zip, zip_folder
 from catalog.db import transaction
+from catalog.models import Dataset
 from catalog.services import upsert_dataset
+from portal.app import create_app
+from portal.state import state
+from portal.wifi_cli import wifi
+from portal.wifi_runtime import runtime, timetable_fetch
+from tests.conftest import BASE_URL, make_settings
 from tests.wifi_gateways import http_server, origin
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -129,8 +137,8 @@ def _hours(n: int):
     return timedelta(hours=n)
 
 
-def test_timetable_comes_from_the_catalog_distribution_over_http(engine: Engine,
-                                                                 tmp_path: Path) -> None:
+def gtfs_handler() -> type[BaseHTTPRequestHandler]:
+    """A server of one GTFS archive (``feed()``) at every path."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as out:
         for name, data in feed().items():
@@ -148,23 +156,56 @@ def test_timetable_comes_from_the_catalog_distribution_over_http(engine: Engine,
             self.end_headers()
             self.wfile.write(payload)
 
-    base_url = "https://data.example-kraj.test"
-    with http_server(Handler) as server, transaction(engine) as session:
-        dataset = ensure_demo_timetable_dataset(session, base_url)  # creates the publisher
-        record = {"slug": "jizdni-rady-test", "title": {"cs": "Jízdní řády"},
-                  "description": {"cs": "GTFS"}, "publisher": "liberecky-kraj",
-                  "distributions": [{"access_url": origin(server) + "/gtfs.zip",
-                                     "download_url": origin(server) + "/gtfs.zip",
-                                     "media_type": "application/zip", "format": "ZIP"}]}
-        upsert_dataset(session, "test:gtfs", record, base_url=base_url)
-        import urllib.request
+    return Handler
 
+
+def add_gtfs_dataset(session: Session, url: str, base_url: str) -> Dataset:
+    """The demo timetable dataset (and its publisher) and ``jizdni-rady-test`` whose ZIP
+    distribution is at ``url``."""
+    dataset = ensure_demo_timetable_dataset(session, base_url)
+    record = {"slug": "jizdni-rady-test", "title": {"cs": "Jízdní řády"},
+              "description": {"cs": "GTFS"}, "publisher": "liberecky-kraj",
+              "distributions": [{"access_url": url, "download_url": url,
+                                 "media_type": "application/zip", "format": "ZIP"}]}
+    upsert_dataset(session, "test:gtfs", record, base_url=base_url)
+    return dataset
+
+
+def test_timetable_comes_from_the_catalog_distribution_over_http(engine: Engine,
+                                                                 tmp_path: Path) -> None:
+    base_url = "https://data.example-kraj.test"
+    with http_server(gtfs_handler()) as server, transaction(engine) as session:
+        dataset = add_gtfs_dataset(session, origin(server) + "/gtfs.zip", base_url)
         url, count = refresh_timetable(
             session, "jizdni-rady-test", tmp_path / "timetable.zip", base_url=base_url,
-            fetch=lambda u: urllib.request.urlopen(u, timeout=10).read())
+            fetch=timetable_fetch(make_settings(tmp_path,
+                                                PORTAL_HARVEST_ALLOWED_NETWORKS="127.0.0.1/32")))
         assert dataset.slug == DEMO_TIMETABLE_SLUG
     assert url.startswith(origin(server)) and count == 3
     assert load_timetable(tmp_path / "timetable.zip").stop_names["S1"] == "Station"
+
+
+@pytest.mark.parametrize("allowed", ["", "127.0.0.1/32"])
+def test_timetable_download_refuses_internal_addresses_unless_configured(
+        tmp_path: Path, sqlite_template: Path, allowed: str) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copy(sqlite_template, instance / "portal.sqlite3")
+    env = {"PORTAL_HARVEST_ALLOWED_NETWORKS": allowed} if allowed else {}
+    app = create_app(make_settings(instance, **env))
+    with http_server(gtfs_handler()) as server:
+        with transaction(state(app).engine) as session:
+            add_gtfs_dataset(session, origin(server) + "/gtfs.zip", BASE_URL)
+        result = app.test_cli_runner().invoke(wifi, ["timetable", "--dataset",
+                                                     "jizdni-rady-test"])
+    saved = runtime(app).timetable_path
+    if allowed:
+        assert result.exit_code == 0, result.output
+        assert "3 departures" in result.output and saved.exists()
+    else:
+        assert result.exit_code == 2
+        assert "refused to connect to internal address 127.0.0.1" in result.output
+        assert not saved.exists()
 
 
 def test_demo_feed_serves_both_directions_at_a_through_station() -> None:

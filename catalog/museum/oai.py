@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from catalog.models import Agent, AgentKind, CollectionObject, RecordState
 from catalog.museum import dc, edm, lido_export
+from catalog.queries import agents_by_id
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI = "{" + OAI_NS + "}"
@@ -417,8 +418,7 @@ def _list(repo: Repository, arguments: dict[str, str], *, records: bool) -> byte
             raise OaiError("noRecordsMatch", "no record matches these arguments")
         more = len(rows) > repo.page_size
         rows = rows[:repo.page_size]
-        agents = {a.id: a for a in session.exec(select(Agent).where(
-            col(Agent.id).in_({r.institution_id for r in rows})))} if rows else {}
+        agents = agents_by_id(session, (r.institution_id for r in rows))
         root = _envelope(repo, arguments)
         wrapper = _sub(root, "ListRecords" if records else "ListIdentifiers")
         metadata: list[str] = []

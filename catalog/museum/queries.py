@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from catalog.models import Agent, CollectionObject, RecordState
+from catalog.queries import agents_by_id
 
 BATCH = 500
 
@@ -31,8 +32,7 @@ def iter_published(engine: Engine, institution_id: int | None = None, *, batch: 
             rows = list(session.exec(query.order_by(col(CollectionObject.id)).limit(batch)))
             missing = {row.institution_id for row in rows} - set(agents)
             if missing:
-                agents.update({a.id or 0: a for a in session.exec(
-                    select(Agent).where(col(Agent.id).in_(missing)))})
+                agents.update(agents_by_id(session, missing))
             session.expunge_all()
         if not rows:
             return

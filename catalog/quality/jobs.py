@@ -1,11 +1,12 @@
 """The quality batch job (outside the harvest and request paths): score every published
-dataset with our SHACL shapes, the NKOD-style checks and the last link checks, in batches, and
-store one ``QualityScore`` per dataset."""
+dataset with our SHACL shapes, the NKOD-style checks, the last link checks and what its harvest
+source's records said (``SourceFlags``, given by the caller), in batches, and store one
+``QualityScore`` per dataset."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,11 +18,15 @@ from catalog.models import Dataset, RecordState, utcnow
 from catalog.quality.findings import Severity
 from catalog.quality.models import LinkCheck, QualityScore
 from catalog.quality.nkod import check_record
-from catalog.quality.score import LinkState, Score, score_record
+from catalog.quality.score import PLACEHOLDER_CHECK, LinkState, Score, score_record
 from catalog.quality.validation import load_shapes, shacl_findings
 from catalog.rdf import dcat_ap_3, dcat_ap_cz
 from catalog.rdf.queries import iter_dataset_records
 from catalog.rdf.records import DatasetRecord
+
+# Dataset ids → the fields their harvest source filled with template placeholders (the
+# harvesters know; the catalog does not import them).
+SourceFlags = Callable[[Session, list[int]], Mapping[int, Sequence[str]]]
 
 
 @dataclass
@@ -29,6 +34,7 @@ class AssessReport:
     datasets: int = 0
     violations: int = 0
     stale: int = 0
+    placeholders: int = 0  # datasets flagged for template placeholders at their source
 
 
 def link_states(session: Session, urls: Iterable[str]) -> dict[str, LinkState]:
@@ -87,26 +93,32 @@ def _store(session: Session, dataset_id: int, score: Score) -> None:
                    "max": c.max} for c in score.checks]
     row.checks.append({"dimension": "contextuality", "check": "fresh", "points": 0, "max": 0,
                        "fresh": score.fresh})
+    if score.placeholders:
+        row.checks.append({"dimension": "contextuality", "check": PLACEHOLDER_CHECK,
+                           "points": -score.penalty, "max": 0,
+                           "fields": list(score.placeholders)})
     row.violations = score.violations
     row.computed_at = utcnow()
 
 
 def assess_catalog(engine: Engine, *, today: date, batch: int = 200,
-                   progress: Callable[[int], None] | None = None) -> AssessReport:
+                   progress: Callable[[int], None] | None = None,
+                   source_flags: SourceFlags | None = None) -> AssessReport:
     """Score every published dataset and store the scores; scores of datasets no longer
-    published are removed. One transaction per batch."""
+    published are removed. One transaction per batch. ``source_flags`` reads the template
+    placeholders harvest sources had in the datasets (penalised and flagged)."""
     report = AssessReport()
     with Session(engine) as reader:
         chunk: list[DatasetRecord] = []
         for record in iter_dataset_records(reader):
             chunk.append(record)
             if len(chunk) == batch:
-                _assess(engine, chunk, today, report)
+                _assess(engine, chunk, today, report, source_flags)
                 chunk = []
                 if progress:
                     progress(report.datasets)
         if chunk:
-            _assess(engine, chunk, today, report)
+            _assess(engine, chunk, today, report, source_flags)
     with Session(engine) as session:
         published = select(Dataset.id).where(col(Dataset.state) == RecordState.PUBLISHED)
         session.exec(delete(QualityScore).where(  # type: ignore[call-overload]
@@ -116,7 +128,7 @@ def assess_catalog(engine: Engine, *, today: date, batch: int = 200,
 
 
 def _assess(engine: Engine, records: list[DatasetRecord], today: date,
-            report: AssessReport) -> None:
+            report: AssessReport, source_flags: SourceFlags | None) -> None:
     violations = _violations(records)
     with Session(engine) as session:
         ids = dict(session.exec(select(Dataset.iri, Dataset.id).where(
@@ -124,11 +136,13 @@ def _assess(engine: Engine, records: list[DatasetRecord], today: date,
         urls = [u for r in records for d in r.distributions
                 for u in (d.distribution.access_url, d.distribution.download_url) if u]
         links = link_states(session, urls)
+        flags = source_flags(session, [i for i in ids.values() if i]) if source_flags else {}
         for record in records:
             score = score_record(record, links=links, violations=violations[record.iri],
-                                 today=today)
+                                 today=today, placeholders=flags.get(ids[record.iri] or 0, ()))
             _store(session, ids[record.iri] or 0, score)
             report.datasets += 1
             report.violations += score.violations
             report.stale += score.fresh is False
+            report.placeholders += bool(score.placeholders)
         session.commit()

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, or_, select
 from catalog.errors import NotFound
 from catalog.models import Agent, AgentKind, Dataset, Distribution, RecordState
 from catalog.quality.models import LinkCheck, QualityScore
-from catalog.quality.score import Dimension, rating
+from catalog.quality.score import PLACEHOLDER_CHECK, Dimension, rating
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,25 @@ class DatasetQuality:
         """The checks that did not earn all their points."""
         return [c for c in self.checks if c["max"] and c["points"] < c["max"]]
 
+    @property
+    def placeholders(self) -> list[str]:
+        """The fields the harvest source filled with template placeholders (flagged)."""
+        return next((list(c.get("fields", [])) for c in self.checks
+                     if c.get("check") == PLACEHOLDER_CHECK), [])
+
+    @property
+    def penalty(self) -> int:
+        return sum(-c["points"] for c in self.checks if c.get("check") == PLACEHOLDER_CHECK)
+
     def as_json(self) -> dict[str, Any]:
+        flags = [{"flag": "source_placeholders", "label": "placeholder values in source",
+                  "fields": self.placeholders, "penalty": self.penalty}] \
+            if self.placeholders else []
         return {"dataset": self.slug, "points": self.points, "max_points": self.max_points,
                 "rating": self.rating, "dimensions": self.dimensions,
-                "checks": [c for c in self.checks if c["check"] != "fresh"],
-                "violations": self.violations, "fresh": self.fresh}
+                "checks": [c for c in self.checks
+                           if c["check"] not in ("fresh", PLACEHOLDER_CHECK)],
+                "violations": self.violations, "fresh": self.fresh, "flags": flags}
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,11 @@ class PublisherQuality:
     def stale(self) -> int:
         return sum(1 for d in self.datasets if d.fresh is False)
 
+    @property
+    def with_placeholders(self) -> int:
+        """Datasets flagged for template placeholders at their harvest source."""
+        return sum(1 for d in self.datasets if d.placeholders)
+
     def dimensions(self) -> dict[str, dict[str, float]]:
         result = {}
         for dimension in Dimension:
@@ -88,6 +107,7 @@ class PublisherQuality:
             "datasets": len(self.datasets), "points": round(self.points, 1),
             "max_points": self.max_points, "rating": self.rating,
             "dimensions": self.dimensions(), "stale": self.stale,
+            "placeholder_datasets": self.with_placeholders,
             "broken_links": len(self.broken_links)}
         if with_datasets:
             data["dataset_scores"] = [d.as_json() for d in self.datasets]

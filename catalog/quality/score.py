@@ -2,12 +2,14 @@
 (findability, accessibility, interoperability, reusability, contextuality), each the sum of
 named checks worth points, 405 points in all. Accessibility points come from the link checks;
 interoperability includes conformance to our SHACL shapes. Freshness flags a dataset not
-modified within its declared update frequency. Pure functions: the batch job is in ``jobs``."""
+modified within its declared update frequency. A harvested dataset whose source filled fields
+with unfilled template placeholders (``{{orgContactEmail}}``) is flagged and loses
+``PLACEHOLDER_PENALTY`` points. Pure functions: the batch job is in ``jobs``."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -73,6 +75,10 @@ CHECK_LABELS = {
     "modified": N_("Modification date"),
 }
 
+PLACEHOLDER_CHECK = "placeholders"  # stored with the checks; it has no maximum of its own
+PLACEHOLDER_PENALTY = 20
+PLACEHOLDER_LABEL = N_("placeholder values in source")
+
 RATINGS = ((351 / 405, N_("Excellent")), (221 / 405, N_("Good")),
            (121 / 405, N_("Sufficient")), (0.0, N_("Bad")))
 
@@ -91,10 +97,16 @@ class Score:
     violations: int
     fresh: bool | None  # None: the frequency does not say when to expect an update
     dimensions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Fields the harvest source filled with unfilled template placeholders.
+    placeholders: tuple[str, ...] = ()
+
+    @property
+    def penalty(self) -> int:
+        return PLACEHOLDER_PENALTY if self.placeholders else 0
 
     @property
     def points(self) -> int:
-        return sum(c.points for c in self.checks)
+        return max(0, sum(c.points for c in self.checks) - self.penalty)
 
     @property
     def max_points(self) -> int:
@@ -132,9 +144,10 @@ def is_fresh(record: DatasetRecord, today: date) -> bool | None:
 
 
 def score_record(record: DatasetRecord, *, links: Mapping[str, LinkState], violations: int,
-                 today: date) -> Score:
+                 today: date, placeholders: Sequence[str] = ()) -> Score:
     """The quality score of one dataset: ``links`` are the last link-check results by URL,
-    ``violations`` how many SHACL violations its nodes have."""
+    ``violations`` how many SHACL violations its nodes have, ``placeholders`` the fields its
+    harvest source filled with template placeholders."""
     ds = record.dataset
     dists = [d.distribution for d in record.distributions]
     formats = [(d.format or "").removeprefix(voc.FILE_TYPE_BASE) for d in dists]
@@ -186,4 +199,4 @@ def score_record(record: DatasetRecord, *, links: Mapping[str, LinkState], viola
         for dimension in Dimension
     }
     return Score(checks=checks, violations=violations, fresh=is_fresh(record, today),
-                 dimensions=dimensions)
+                 dimensions=dimensions, placeholders=tuple(sorted(set(placeholders))))

@@ -26,6 +26,7 @@ from catalog.models import (
     Distribution,
     RecordState,
 )
+from catalog.queries import agents_by_id
 from catalog.rdf.records import (
     AgentRecord,
     CatalogRecord,
@@ -179,8 +180,8 @@ def _records(session: Session, rows: Sequence[Any],
     ids = [d.id for d in rows]
     missing = {d.publisher_id for d in rows} - set(agents)
     if missing:
-        for agent in session.exec(select(Agent).where(col(Agent.id).in_(missing))):
-            agents[agent.id or 0] = agent_record(agent)
+        for agent_id, agent in agents_by_id(session, missing).items():
+            agents[agent_id] = agent_record(agent)
     contact_ids = {d.contact_point_id for d in rows if d.contact_point_id}
     contacts = {c.id: c for c in connection.execute(sa_select(
         _CONTACT.c.id, _CONTACT.c.name, _CONTACT.c.email, _CONTACT.c.url).where(

@@ -234,12 +234,31 @@ class _Matcher:
                    for surface, budget in self.typos)
 
 
+@lru_cache(maxsize=64)
+def _matcher(plan: QueryPlan) -> _Matcher:
+    """One matcher per query: the snippets of a page's hits (and the next page's) share what it
+    has learnt about each word."""
+    return _Matcher(plan)
+
+
+def matches_text(plan: QueryPlan, *texts: str) -> bool:
+    """Whether ``texts`` hold every word of one alternative of the plan, each as the indexes
+    match it (a form, a prefix or within the typo budget); an empty plan matches anything."""
+    if plan.empty:
+        return True
+    found = {word for text in texts for word in _WORD.findall(text)}
+    for alternative in plan.alternatives:
+        if all(any(map(_Matcher(QueryPlan(((word,),))), found)) for word in alternative):
+            return True
+    return False
+
+
 def highlight(text: str, plan: QueryPlan, *, width: int = 24) -> str:
     """A snippet of ``text`` around its first matched word, every matched word between
     ``MARK_START`` and ``MARK_END``; "" when no word of ``text`` matches."""
     if plan.empty or not text:
         return ""
-    matches = _Matcher(plan)
+    matches = _matcher(plan)
     spans = [(m.start(), m.end(), matches(m.group())) for m in _WORD.finditer(text)]
     hits = [i for i, (_s, _e, hit) in enumerate(spans) if hit]
     if not hits:

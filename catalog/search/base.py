@@ -11,12 +11,16 @@ import enum
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 # Facets a query may ask for or filter on; anything else is refused by the caller.
 FACETS = ("theme", "publisher", "format", "licence", "keyword", "institution", "object_type",
           "area", "material", "period", "place", "maker")
 KINDS = ("dataset", "object", "publisher", "institution", "location")
+# Record timestamps a query may bound by a range: when the record was created, last changed.
+RANGES = ("created", "updated")
+_EPOCH = datetime(1970, 1, 1)
 
 # Highlight markers in snippets: control characters no indexed text contains; the web layer
 # escapes the snippet first, then turns these into <mark> tags.
@@ -50,10 +54,51 @@ class SearchDocument:
     sort_title: str
     modified: str
     version: str
+    created: datetime | None = None  # the record's timestamps (naive UTC), for ranges
+    updated: datetime | None = None
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
+
+
+def timestamp_number(value: datetime) -> int:
+    """A naive-UTC timestamp as microseconds since 1970: how every backend indexes the record
+    timestamps (exact in Meilisearch's 64-bit floats until the year 2255)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Range:
+    """Bounds on a record timestamp (naive UTC); None leaves that side open."""
+
+    low: datetime | None = None
+    high: datetime | None = None
+    include_low: bool = True
+    include_high: bool = True
+
+    def bounds(self) -> tuple[int | None, int | None]:
+        """The inclusive bounds as ``timestamp_number``s (an exclusive side moves by 1 µs)."""
+        low = None if self.low is None else \
+            timestamp_number(self.low) + (0 if self.include_low else 1)
+        high = None if self.high is None else \
+            timestamp_number(self.high) - (0 if self.include_high else 1)
+        return low, high
+
+    def intersect(self, other: Range) -> Range:
+        """The range of the values both ranges hold (two filters on one field)."""
+        low = max((self, other), key=lambda r: (r.bounds()[0] is not None, r.bounds()[0] or 0))
+        high = min((self, other), key=lambda r: (r.bounds()[1] is None, r.bounds()[1] or 0))
+        return Range(low.low, high.high, low.include_low, high.include_high)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, datetime):
+            return False
+        low, high = self.bounds()
+        number = timestamp_number(value)
+        return (low is None or number >= low) and (high is None or number <= high)
 
 
 @dataclass(frozen=True)
@@ -61,10 +106,12 @@ class SearchQuery:
     text: str = ""
     kinds: tuple[str, ...] = ()
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ranges: Mapping[str, Range] = field(default_factory=dict)  # keys from RANGES; AND
     facets: tuple[str, ...] = ()
     sort: Sort = Sort.RELEVANCE
     offset: int = 0
     limit: int = 20
+    snippets: bool = True  # highlighted snippets in the hits (the APIs of records need none)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from catalog import vocabularies as voc
 from catalog.models import Agent, AgentKind, CollectionObject, Dataset, Distribution
@@ -21,16 +22,18 @@ def _code(vocabulary: dict[str, voc.Term], iri: str | None) -> str | None:
 
 def make_document(kind: str, record_id: int, url_key: str, title: dict[str, str],
             description: dict[str, str], keywords: list[str], text: str,
-            facets: dict[str, list[str]], modified: str) -> SearchDocument:
+            facets: dict[str, list[str]], modified: str, *, created: datetime | None = None,
+            updated: datetime | None = None) -> SearchDocument:
     """A search document with its sort key and version (a hash of everything it holds)."""
     facets = {name: sorted(set(values)) for name, values in facets.items() if values}
-    payload = [kind, record_id, url_key, title, description, keywords, text, facets, modified]
+    payload = [kind, record_id, url_key, title, description, keywords, text, facets, modified,
+               *(stamp.isoformat() for stamp in (created, updated) if stamp is not None)]
     version = hashlib.sha1(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode(),
                            usedforsecurity=False).hexdigest()
     return SearchDocument(kind=kind, id=record_id, url_key=url_key, title=title,
                           description=description, keywords=keywords, text=text, facets=facets,
                           sort_title=czech_sort_key(title.get("cs", "")), modified=modified,
-                          version=version)
+                          version=version, created=created, updated=updated)
 
 
 def area(iri: str) -> str:
@@ -76,7 +79,8 @@ def dataset_document(dataset: Dataset, publisher: Agent,
     }
     modified = (dataset.modified or dataset.updated_at.date()).isoformat()
     return make_document("dataset", dataset.id or 0, dataset.slug, dict(dataset.title),
-                   dict(dataset.description), keywords, text, facets, modified)
+                   dict(dataset.description), keywords, text, facets, modified,
+                   created=dataset.created_at, updated=dataset.updated_at)
 
 
 def object_document(obj: CollectionObject, institution: Agent) -> SearchDocument:
@@ -97,7 +101,8 @@ def object_document(obj: CollectionObject, institution: Agent) -> SearchDocument
     }
     modified = obj.updated_at.date().isoformat()
     return make_document("object", obj.id or 0, str(obj.id), dict(obj.title), dict(obj.description),
-                   keywords, text, facets, modified)
+                   keywords, text, facets, modified, created=obj.created_at,
+                   updated=obj.updated_at)
 
 
 def agent_document(agent: Agent) -> SearchDocument:
@@ -106,4 +111,5 @@ def agent_document(agent: Agent) -> SearchDocument:
     kind = "institution" if agent.kind == AgentKind.INSTITUTION else "publisher"
     text = " ".join(filter(None, [agent.city, agent.homepage, agent.ico]))
     return make_document(kind, agent.id or 0, agent.slug, dict(agent.name), {}, [], text, {},
-                   agent.updated_at.date().isoformat())
+                   agent.updated_at.date().isoformat(), created=agent.created_at,
+                   updated=agent.updated_at)

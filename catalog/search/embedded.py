@@ -18,18 +18,21 @@ from pathlib import Path
 from catalog.search.base import (
     MARK_END,
     MARK_START,
+    RANGES,
     FacetCount,
     Hit,
+    Range,
     SearchDocument,
     SearchQuery,
     SearchResult,
     SearchUnavailable,
     Sort,
+    timestamp_number,
 )
 from catalog.search.locks import FileLock
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: record timestamps (created, updated) for ranges
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 64
 FACET_LIMIT = 50
@@ -47,6 +50,8 @@ CREATE TABLE IF NOT EXISTS docs(
     version TEXT NOT NULL,
     sort_title TEXT NOT NULL,
     modified TEXT NOT NULL,
+    created INTEGER,
+    updated INTEGER,
     payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS docs_kind_modified ON docs(kind, modified);
@@ -134,9 +139,11 @@ class SqliteFtsIndex:
                     "description": doc.description, "facets": doc.facets,
                 }, ensure_ascii=False)
                 cursor = conn.execute(
-                    "INSERT INTO docs(key, kind, version, sort_title, modified, payload)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc.key, doc.kind, doc.version, doc.sort_title, doc.modified, payload))
+                    "INSERT INTO docs(key, kind, version, sort_title, modified, created, updated,"
+                    " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (doc.key, doc.kind, doc.version, doc.sort_title, doc.modified,
+                     *(timestamp_number(stamp) if stamp else None
+                       for stamp in (doc.created, doc.updated)), payload))
                 rowid = cursor.lastrowid
                 conn.execute(
                     "INSERT INTO docs_fts(rowid, title, keywords, description, extra)"
@@ -222,7 +229,7 @@ class SqliteFtsIndex:
                 "INSERT INTO base SELECT d.rowid, d.kind, bm25(docs_fts, ?, ?, ?, ?)"
                 " FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ?",
                 [*WEIGHTS, expression])
-        where, params = _filter_sql(query.filters)
+        where, params = _filter_sql(query.filters, query.ranges)
         kind_counts = dict(conn.execute(
             f"SELECT kind, count(*) FROM base b WHERE {where} GROUP BY kind", params))
         kinds_sql, kinds_params = _kinds_sql(query.kinds)
@@ -235,7 +242,7 @@ class SqliteFtsIndex:
             Sort.TITLE: "d.sort_title",
         }[query.sort]
         snippet = (f"snippet(docs_fts, {SNIPPET_COLUMN}, '{MARK_START}', '{MARK_END}', '…', 24)"
-                   if expression else "''")
+                   if expression and query.snippets else "''")
         rows = conn.execute(
             f"SELECT d.kind, d.key, d.payload, {snippet} FROM matched m"
             " JOIN docs d ON d.rowid = m.doc"
@@ -254,7 +261,8 @@ class SqliteFtsIndex:
             # Disjunctive counts: a facet is counted with every filter but its own, so its other
             # values show how many results choosing them too would add.
             others, other_params = _filter_sql(
-                {name: values for name, values in query.filters.items() if name != facet})
+                {name: values for name, values in query.filters.items() if name != facet},
+                query.ranges)
             counts = conn.execute(
                 "SELECT f.value, count(*) AS n FROM doc_facets f JOIN base b ON b.doc = f.doc"
                 f" WHERE f.facet = ? AND {others} AND {kinds_sql}"
@@ -264,10 +272,19 @@ class SqliteFtsIndex:
         return SearchResult(total=total, hits=hits, facets=facets, kind_counts=kind_counts)
 
 
-def _filter_sql(filters: Mapping[str, tuple[str, ...]]) -> tuple[str, list[object]]:
-    """SQL over ``b.doc``: AND across facets, OR within one; values are bound, never inlined."""
+def _filter_sql(filters: Mapping[str, tuple[str, ...]],
+                ranges: Mapping[str, Range]) -> tuple[str, list[object]]:
+    """SQL over ``b.doc``: AND across facets and ranges, OR within a facet; values are bound,
+    never inlined."""
     conditions: list[str] = []
     params: list[object] = []
+    for name, bounds in sorted(ranges.items()):
+        if name not in RANGES:
+            raise ValueError(f"unknown range {name!r}")
+        for bound, operator in zip(bounds.bounds(), (">=", "<="), strict=True):
+            if bound is not None:
+                conditions.append(f"b.doc IN (SELECT rowid FROM docs WHERE {name} {operator} ?)")
+                params.append(bound)
     for facet, values in sorted(filters.items()):
         if values:
             marks = ", ".join("?" for _ in values)

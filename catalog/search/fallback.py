@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, cast, func
 from sqlmodel import Session, col, select
 
+from catalog.batches import timestamp_conditions
 from catalog.models import Agent, CollectionObject, Dataset, RecordState
 from catalog.search.analysis import words
 from catalog.search.base import Hit, SearchQuery, SearchResult
@@ -31,7 +32,7 @@ def _title_matches(column: Any, text: str) -> list[Any]:
 
 def database_search(session: Session, query: SearchQuery) -> SearchResult:
     """Datasets and objects (as ``query.kinds`` allow) whose titles contain the query's words;
-    filters on publisher and institution are honoured, other facets are ignored."""
+    filters on publisher and institution and the ranges are honoured, other facets ignored."""
     kinds = [k for k in (query.kinds or ("dataset", "object")) if k in ("dataset", "object")]
     results: list[tuple[str, Any]] = []
     kind_counts: dict[str, int] = {}
@@ -39,6 +40,7 @@ def database_search(session: Session, query: SearchQuery) -> SearchResult:
         model: Any = Dataset if kind == "dataset" else CollectionObject
         conditions = [model.state == RecordState.PUBLISHED,
                       *_title_matches(model.title, query.text)]
+        conditions.extend(timestamp_conditions(model, query.ranges))
         owners = query.filters.get("publisher" if kind == "dataset" else "institution")
         if owners:
             owner_column = Dataset.publisher_id if kind == "dataset" else \

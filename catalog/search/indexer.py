@@ -23,6 +23,7 @@ from catalog.models import (
     RecordState,
     SearchOutbox,
 )
+from catalog.queries import agents_by_id
 from catalog.search.base import SearchDocument, SearchIndex
 from catalog.search.documents import agent_document, dataset_document, object_document
 
@@ -31,12 +32,14 @@ BATCH = 500
 
 
 def _dataset_documents(session: Session, ids: list[int]) -> Iterator[SearchDocument]:
+    # In id order whatever index the database reads by: documents reach the index in the same
+    # order every time (the tie order of equal sort keys).
     datasets = session.exec(select(Dataset).where(col(Dataset.id).in_(ids),
-                                                  Dataset.state == RecordState.PUBLISHED)).all()
+                                                  Dataset.state == RecordState.PUBLISHED)
+                            .order_by(col(Dataset.id))).all()
     if not datasets:
         return
-    agent_ids = {d.publisher_id for d in datasets}
-    agents = {a.id: a for a in session.exec(select(Agent).where(col(Agent.id).in_(agent_ids)))}
+    agents = agents_by_id(session, (d.publisher_id for d in datasets))
     distributions: dict[int, list[Distribution]] = {}
     for dist in session.exec(select(Distribution).where(col(Distribution.dataset_id).in_(
             [d.id for d in datasets])).order_by(col(Distribution.position))):
@@ -48,11 +51,11 @@ def _dataset_documents(session: Session, ids: list[int]) -> Iterator[SearchDocum
 
 def _object_documents(session: Session, ids: list[int]) -> Iterator[SearchDocument]:
     objects = session.exec(select(CollectionObject).where(
-        col(CollectionObject.id).in_(ids), CollectionObject.state == RecordState.PUBLISHED)).all()
+        col(CollectionObject.id).in_(ids), CollectionObject.state == RecordState.PUBLISHED)
+        .order_by(col(CollectionObject.id))).all()
     if not objects:
         return
-    agent_ids = {o.institution_id for o in objects}
-    agents = {a.id: a for a in session.exec(select(Agent).where(col(Agent.id).in_(agent_ids)))}
+    agents = agents_by_id(session, (o.institution_id for o in objects))
     for obj in objects:
         yield object_document(obj, agents[obj.institution_id])
 

@@ -29,6 +29,7 @@ from catalog.search.analysis import (
 )
 from catalog.search.base import (
     FACETS,
+    RANGES,
     FacetCount,
     Hit,
     SearchDocument,
@@ -36,6 +37,7 @@ from catalog.search.base import (
     SearchResult,
     SearchUnavailable,
     Sort,
+    timestamp_number,
 )
 
 PRIMARY_KEY = "uid"
@@ -56,7 +58,7 @@ def index_settings(synonyms: Synonyms | None = None) -> dict[str, Any]:
     typo tolerance as Meilisearch's defaults, analysed synonyms and stop words."""
     return {
         "searchableAttributes": SEARCHABLE,
-        "filterableAttributes": ["kind", *FACETS],
+        "filterableAttributes": ["kind", *FACETS, *RANGES],
         "sortableAttributes": ["sort_title", "modified"],
         "displayedAttributes": ["*"],
         "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
@@ -90,6 +92,10 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
     }
     for facet in FACETS:
         document[facet] = list(doc.facets.get(facet, ()))
+    for name in RANGES:  # microseconds since 1970, compared as numbers by the filters
+        stamp = getattr(doc, name)
+        if stamp is not None:
+            document[name] = timestamp_number(stamp)
     return document
 
 
@@ -113,6 +119,14 @@ def filter_expression(query: SearchQuery, *, with_kinds: bool,
             raise ValueError(f"unknown facet {facet!r}")
         if values and facet != without:
             expression.append([f"{facet} = {quote(value)}" for value in values])
+    for name, bounds in sorted(query.ranges.items()):
+        if name not in RANGES:
+            raise ValueError(f"unknown range {name!r}")
+        low, high = bounds.bounds()  # integers: nothing of the caller's reaches the filter
+        if low is not None:
+            expression.append(f"{name} >= {low:d}")
+        if high is not None:
+            expression.append(f"{name} <= {high:d}")
     return expression
 
 
@@ -291,4 +305,5 @@ class MeilisearchIndex:
         except MeilisearchError as exc:
             raise SearchUnavailable(f"Meilisearch search failed: {exc}") from exc
         return to_result(responses[0], responses[1], query.facets,
-                         dict(zip(own, responses[2:], strict=True)), plan)
+                         dict(zip(own, responses[2:], strict=True)),
+                         plan if query.snippets else None)

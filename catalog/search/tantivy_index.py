@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -31,20 +33,25 @@ from catalog.search.analysis import (
 )
 from catalog.search.base import (
     FACETS,
+    KINDS,
+    RANGES,
     FacetCount,
     Hit,
+    Range,
     SearchDocument,
     SearchQuery,
     SearchResult,
     SearchUnavailable,
     Sort,
+    timestamp_number,
 )
 from catalog.search.locks import FileLock
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 2  # 2: the place and maker facets of collection objects
+SCHEMA_VERSION = 3  # 2: the place and maker facets of collection objects; 3: record timestamps
 SCHEMA_FILE = "portal-search.json"
 FACET_LIMIT = 50
+RESULTS_KEPT = 256  # per process, of the current commit
 # Exact terms score BM25 per field with these weights; a prefix or a typo matches the combined
 # field with a constant score below any exact match in a title.
 WEIGHTS = {"title": 8.0, "keywords": 4.0, "description": 1.0, "extra": 1.0}
@@ -67,6 +74,8 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(f"f_{facet}", fast=True, tokenizer_name="raw",
                                index_option="basic")
     builder.add_unsigned_field("modified", fast=True)
+    for name in RANGES:
+        builder.add_integer_field(name, fast=True)
     builder.add_unsigned_field("sort_title", fast=True)
     builder.add_bytes_field("payload", stored=True)
     return builder.build()
@@ -88,6 +97,13 @@ def date_number(iso_date: str) -> int:
     return int(digits) if len(digits) == 8 else 0
 
 
+def _result_key(query: SearchQuery) -> tuple[Any, ...]:
+    return (query.text, query.kinds, tuple(sorted((k, tuple(v)) for k, v in
+                                                  query.filters.items())),
+            tuple(sorted((k, repr(v)) for k, v in query.ranges.items())),
+            query.facets, query.sort, query.offset, query.limit, query.snippets)
+
+
 class TantivyIndex:
     """``SearchIndex`` on a tantivy index folder."""
 
@@ -101,6 +117,11 @@ class TantivyIndex:
         self._seen: tuple[int, int, int] | None = None  # meta.json as last loaded
         self._writer: tantivy.IndexWriter | None = None
         self._holding = False
+        # Results of the last commit's most recent queries (the listing pages everyone opens:
+        # no query, a theme, a publisher): a commit by any process starts afresh.
+        self._results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        self._results_of: tuple[int, int, int] | None = None
+        self._results_lock = threading.Lock()
 
     # -- opening ------------------------------------------------------------------------
 
@@ -220,6 +241,10 @@ class TantivyIndex:
                                     all=" ".join(texts.values()))
         document.add_unsigned("modified", date_number(doc.modified))
         document.add_unsigned("sort_title", sort_number(doc.sort_title))
+        for name in RANGES:
+            stamp = getattr(doc, name)
+            if stamp is not None:
+                document.add_integer(name, timestamp_number(stamp))
         document.add_bytes("payload", payload)
         for facet, values in doc.facets.items():
             if facet in FACETS:
@@ -262,10 +287,25 @@ class TantivyIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._current()
+        commit, key = self._seen, _result_key(query)
+        with self._results_lock:
+            if self._results_of != commit:
+                self._results.clear()
+                self._results_of = commit
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+                return found
         try:
-            return self._search(searcher, query)
+            result = self._search(searcher, query)
         except (ValueError, OSError) as exc:
             raise SearchUnavailable(f"search failed: {exc}") from exc
+        with self._results_lock:
+            if self._results_of == commit:
+                self._results[key] = result
+                if len(self._results) > RESULTS_KEPT:
+                    self._results.popitem(last=False)
+        return result
 
     # -- query building -----------------------------------------------------------------
 
@@ -301,16 +341,25 @@ class TantivyIndex:
         return Q.boolean_query([(tantivy.Occur.Should, q) for q in alternatives])
 
     def _filtered(self, text: tantivy.Query, filters: Mapping[str, tuple[str, ...]],
-                  kinds: tuple[str, ...]) -> tantivy.Query:
+                  kinds: tuple[str, ...], ranges: Mapping[str, Range]) -> tantivy.Query:
         Q = tantivy.Query
         musts = [(tantivy.Occur.Must, text)]
+        for name, bounds in sorted(ranges.items()):
+            if name not in RANGES:
+                raise ValueError(f"unknown range {name!r}")
+            low, high = bounds.bounds()
+            if low is not None and high is not None and low > high:
+                musts.append((tantivy.Occur.MustNot, Q.all_query()))
+            elif low is not None or high is not None:
+                musts.append((tantivy.Occur.Must, Q.range_query(
+                    self.schema, name, tantivy.FieldType.Integer, low, high)))
         for facet, values in sorted(filters.items()):
             if facet not in FACETS:
                 raise ValueError(f"unknown facet {facet!r}")
             if values:
                 musts.append((tantivy.Occur.Must, Q.term_set_query(
                     self.schema, f"f_{facet}", list(values))))
-        if kinds:
+        if kinds and not set(KINDS) <= set(kinds):  # every kind: no filter to apply
             musts.append((tantivy.Occur.Must, Q.term_set_query(self.schema, "kind",
                                                                 list(kinds))))
         return musts[0][1] if len(musts) == 1 else Q.boolean_query(musts)
@@ -333,9 +382,11 @@ class TantivyIndex:
     def _search(self, searcher: tantivy.Searcher, query: SearchQuery) -> SearchResult:
         plan = plan_query(query.text, self.synonyms)
         text = self._text_query(plan)
-        matched = self._filtered(text, query.filters, query.kinds)
-        if query.sort is Sort.TITLE:
-            order: dict[str, Any] = {"order_by_field": "sort_title", "order": tantivy.Order.Asc}
+        matched = self._filtered(text, query.filters, query.kinds, query.ranges)
+        if query.limit <= 0:  # a count: in no order (sorting 100,000 documents doubles it)
+            order: dict[str, Any] = {}
+        elif query.sort is Sort.TITLE:
+            order = {"order_by_field": "sort_title", "order": tantivy.Order.Asc}
         elif query.sort is Sort.NEWEST or plan.empty:
             order = {"order_by_field": "modified", "order": tantivy.Order.Desc}
         else:
@@ -343,22 +394,23 @@ class TantivyIndex:
         limit = max(1, query.limit)
         found = searcher.search(matched, limit=limit, count=True, offset=max(0, query.offset),
                                 **order)
-        hits = [self._hit(searcher.doc(address), plan) for _score, address in found.hits]
+        hits = [self._hit(searcher.doc(address), plan if query.snippets else QueryPlan(()))
+                for _score, address in found.hits[:max(0, query.limit)]]
         # One aggregation pass for the facets not filtered on (and the kinds, when no kind is
         # chosen); a filtered facet is counted without its own filter (disjunctive counts).
         plain = {f: f"f_{f}" for f in query.facets if not query.filters.get(f)}
-        if not query.kinds:
+        if not query.kinds or set(KINDS) <= set(query.kinds):
             plain["__kind"] = "kind"
         counts = self._terms(searcher, matched, plain)
         for facet in query.facets:
             if query.filters.get(facet):
                 others = {k: v for k, v in query.filters.items() if k != facet}
-                counts.update(self._terms(searcher, self._filtered(text, others, query.kinds),
-                                          {facet: f"f_{facet}"}))
+                counts.update(self._terms(searcher, self._filtered(
+                    text, others, query.kinds, query.ranges), {facet: f"f_{facet}"}))
         kind_counts = counts.pop("__kind", None)
         if kind_counts is None:
-            kind_counts = self._terms(searcher, self._filtered(text, query.filters, ()),
-                                      {"k": "kind"})["k"]
+            kind_counts = self._terms(searcher, self._filtered(
+                text, query.filters, (), query.ranges), {"k": "kind"})["k"]
         total: int = found.count or 0  # type: ignore[attr-defined]
         return SearchResult(total=total, hits=hits,
                             facets={f: counts.get(f, []) for f in query.facets},

@@ -16,7 +16,7 @@ from catalog.accounts.models import Role, User
 from catalog.accounts.services import audit, principal
 from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.models import Agent, AgentKind, utcnow
-from catalog.permissions import Action, Principal, require
+from catalog.permissions import Action, Principal, can, require
 from catalog.tokens.models import ApiToken
 
 TOKEN_PREFIX = "lkod_"
@@ -115,6 +115,9 @@ class TokenUse:
     token_id: int
     principal: Principal
     scope: Scope
+    # Publishers whose unpublished datasets the token may read: those on which its user (for a
+    # write token, as narrowed to its publishers) may see drafts as a member.
+    draft_publishers: frozenset[int] = frozenset()
 
 
 def authenticate(session: Session, secret: str, now: datetime | None = None) -> TokenUse:
@@ -144,4 +147,8 @@ def authenticate(session: Session, secret: str, now: datetime | None = None) -> 
                          org_kinds={k: AgentKind.PUBLISHER.value for k in roles})
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         token.last_used_at = now
-    return TokenUse(token.id or 0, acting, scope)
+    member = replace(owner if scope is Scope.READ else acting, sysadmin=False)
+    drafts = frozenset(agent_id for agent_id in member.organisations(AgentKind.PUBLISHER)
+                       if can(member, Action.DATASET_VIEW_DRAFT,
+                              Agent(id=agent_id, slug="", iri="", kind=AgentKind.PUBLISHER)))
+    return TokenUse(token.id or 0, acting, scope, drafts)

@@ -7,14 +7,17 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    # ckan_actions and ckan_write register their actions when imported.
+    # ckan_actions, ckan_search and ckan_write register their actions when imported.
     from portal.api import (  # noqa: F401
         ckan,
         ckan_actions,
+        ckan_search,
+        ckan_showcase,
         ckan_write,
         developers,
         dumps_web,
         rest,
+        rest_reuses,
         tokens_web,
     )
     from portal.api.limits import init_limits

@@ -14,6 +14,8 @@ from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, AgentKind, Dataset, RecordState
 from catalog.permissions import Action, NotAuthorized, Principal, require
+from harvesters import services as harvest_services
+from harvesters.models import RecordKind
 from portal.api import ckan_params as params
 from portal.api.auth import token_use
 from portal.api.ckan import action, authorization_error
@@ -62,6 +64,17 @@ def _authorized(actor: Principal, act: Action, target: Any) -> None:
         raise authorization_error(exc.reason) from None
 
 
+def _not_harvested(session: Any, dataset: Dataset) -> None:
+    """A dataset a harvest source owns is refused (403) until an editor detaches it."""
+    try:
+        harvest_services.ensure_editable(session, RecordKind.DATASET, dataset.id or 0)
+    except harvest_services.ManagedBySource as exc:
+        raise authorization_error(
+            f"the dataset is managed by harvest source {exc.source!r}: changes would be "
+            "overwritten by the next harvest; an editor must detach it from the source in the "
+            "web editor first") from None
+
+
 @action(side_effect_free=False)
 def package_create(data: dict[str, Any]) -> dict[str, Any]:
     """Create a dataset (name, title, notes, owner_org, tags, groups, resources, extras,
@@ -91,6 +104,7 @@ def _update(data: dict[str, Any], *, patch: bool) -> dict[str, Any]:
     with transaction(state().engine) as session:
         dataset = _existing(session, data)
         _authorized(actor, Action.DATASET_EDIT, dataset)
+        _not_harvested(session, dataset)
         view = batches.dataset_by_key(session, str(dataset.id), states=ALL_STATES)
         changes = {k: v for k, v in data.items() if k != "id"}
         record = package_to_input(changes, base=view_to_input(view) if patch else None,
@@ -126,6 +140,7 @@ def package_delete(data: dict[str, Any]) -> None:
     with transaction(state().engine) as session:
         dataset = _existing(session, data)
         _authorized(actor, Action.DATASET_DELETE, dataset)
+        _not_harvested(session, dataset)
         services.set_dataset_state(session, dataset.slug, RecordState.ARCHIVED)
     portal = state()
     portal.drain(wait=False)

@@ -26,6 +26,7 @@ from portal.api import rest_models as m
 from portal.api import rest_records as records
 from portal.api.openapi import ApiRegistry, PathParam
 from portal.api.problems import Problem, invalid_parameter
+from portal.api.render_cache import rendered_datasets
 from portal.i18n import LOCALES
 from portal.state import db_session, state
 
@@ -82,6 +83,17 @@ def _after(cursor: str | None, kind: str, expected: type) -> Any:
     return value
 
 
+def time_key(cursor: str | None, kind: str) -> tuple[datetime, int] | None:
+    """The (timestamp, id) position a keyset cursor of ``kind`` holds, or None without one."""
+    after = _after(cursor, kind, list)
+    if after is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(after[0])), int(after[1])
+    except (ValueError, TypeError, IndexError):
+        raise invalid_parameter("cursor", "not a cursor of this listing") from None
+
+
 def next_url(cursor: dict[str, Any] | None) -> str | None:
     """This request's URL with the cursor of the next page (None: this is the last page)."""
     if cursor is None:
@@ -116,6 +128,12 @@ def _filters(params: Any, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 # -- datasets and distributions ---------------------------------------------------------------
 
+def _datasets(ids: list[int]) -> list[m.Dataset]:
+    base = _base()
+    return rendered_datasets("rest", ids,
+                             lambda views: [records.dataset(v, base) for v in views])
+
+
 @api.operation("/datasets", operation_id="listDatasets", summary="List or search datasets",
                tag="datasets", query=m.DatasetQuery, response=m.DatasetPage)
 def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
@@ -126,32 +144,25 @@ def list_datasets(params: m.DatasetQuery) -> m.DatasetPage:
     filters = _filters(params, DATASET_FACETS)
     sort = params.sort or (Sort.RELEVANCE if text else Sort.NEWEST)
     if not text and set(filters) <= {"publisher"} and sort is Sort.NEWEST:
-        after = _after(params.cursor, "t", list)
-        key = None
-        if after is not None:
-            try:
-                key = (datetime.fromisoformat(str(after[0])), int(after[1]))
-            except (ValueError, TypeError, IndexError):
-                raise invalid_parameter("cursor", "not a cursor of this listing") from None
-        publisher_ids: list[int] = []
+        key = time_key(params.cursor, "t")
+        publishers = []
         if "publisher" in filters:
             found = agents_by_slug(session, filters["publisher"])
-            publisher_ids = [a.id or 0 for a in found.values() if a.kind == AgentKind.PUBLISHER]
-            if not publisher_ids:
+            publishers = [a for a in found.values() if a.kind == AgentKind.PUBLISHER]
+            if not publishers:
                 return m.DatasetPage(items=[], total=0, limit=params.limit, next=None)
-        page = batches.newest_datasets_page(session, params.limit, after=key,
-                                            publisher_ids=publisher_ids)
-        views = batches.dataset_views(session, page.ids)
+        page = batches.newest_datasets_page(session, params.limit, after=key, count=False,
+                                            publisher_ids=[a.id or 0 for a in publishers])
         cursor = {"t": [page.next_key[0].isoformat(), page.next_key[1]]} \
             if page.next_key else None
-        return m.DatasetPage(items=[records.dataset(v, _base()) for v in views],
-                             total=page.total, limit=params.limit, next=next_url(cursor))
+        total = batches.datasets_total(session, state().search, publishers)
+        return m.DatasetPage(items=_datasets(page.ids), total=total, limit=params.limit,
+                             next=next_url(cursor))
     offset = _offset(params.cursor)
     result = _search(SearchQuery(text=text, kinds=("dataset",), filters=filters, sort=sort,
-                                 offset=offset, limit=params.limit))
-    views = batches.dataset_views(session, [hit.id for hit in result.hits])
+                                 offset=offset, limit=params.limit, snippets=False))
     end = offset + params.limit
-    return m.DatasetPage(items=[records.dataset(v, _base()) for v in views],
+    return m.DatasetPage(items=_datasets([hit.id for hit in result.hits]),
                          total=result.total, limit=params.limit,
                          next=next_url({"o": end} if end < result.total else None))
 
@@ -290,7 +301,7 @@ def list_objects(params: m.ObjectQuery) -> m.ObjectPage:
     offset = _offset(params.cursor)
     sort = params.sort or (Sort.RELEVANCE if text else Sort.NEWEST)
     result = _search(SearchQuery(text=text, kinds=("object",), filters=filters, sort=sort,
-                                 offset=offset, limit=params.limit))
+                                 offset=offset, limit=params.limit, snippets=False))
     views = batches.object_views(session, [hit.id for hit in result.hits])
     end = offset + params.limit
     return m.ObjectPage(items=[records.collection_object(v, _base()) for v in views],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -21,7 +21,8 @@ def revision_label(action: str) -> str:
             "add_distribution": gettext("distribution added"),
             "remove_distribution": gettext("distribution removed"),
             "publish": gettext("published"), "unpublish": gettext("returned to draft"),
-            "delete": gettext("deleted")}.get(action, action)
+            "delete": gettext("deleted"),
+            "detach": gettext("detached from its harvest source")}.get(action, action)
 
 
 def init_editor(app: Flask) -> None:
@@ -46,7 +47,7 @@ def init_editor(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_exc: RequestEntityTooLarge) -> tuple[str | Response, int]:
-        cap = state().settings.upload_max_bytes
+        cap = g.get("upload_cap") or state().settings.upload_max_bytes  # an endpoint's own cap
         return render_error(413, gettext("Too large"),
                             gettext("The file is larger than %(size)s MB. Nothing was saved.",
                                     size=f"{round(cap / 1048576, 1):g}"))

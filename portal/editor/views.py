@@ -21,6 +21,8 @@ from catalog.editor.uploads import UploadProblem, UploadRefused, path_of, store
 from catalog.errors import NotFound, NotPublishable, ValidationError
 from catalog.models import Agent, ContactPoint, Distribution, RecordState
 from catalog.permissions import Action, can
+from harvesters import services as harvest_services
+from harvesters.models import RecordKind
 from portal.accounts import authorize, get_current_user, login_required
 from portal.editor import forms
 from portal.state import db_session, state
@@ -43,6 +45,17 @@ def _reindex() -> None:
         state().drain(wait=False)
     except Exception:  # the index is derived: a failure here must not fail the saved change
         log.exception("applying index changes after an edit failed")
+
+
+def _managed(dataset: Any) -> str | None:
+    """The harvest source that owns the dataset (None: editors may change it)."""
+    return harvest_services.managing_source(db_session(), RecordKind.DATASET, dataset.id or 0)
+
+
+def _ensure_editable(db: Any, dataset: Any) -> None:
+    """Refuse (409, ``ManagedBySource``) a change to a dataset a harvest source owns; called in
+    the change's transaction."""
+    harvest_services.ensure_editable(db, RecordKind.DATASET, dataset.id or 0)
 
 
 def _render_form(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -107,7 +120,8 @@ def _dataset_page(found: Any, status: int = 200, problems: list[str] | None = No
     session = db_session()
     return render_template("editor/dataset.html", dataset=found,
                            publisher=session.get(Agent, found.publisher_id),
-                           record=dataset_record(session, found), problems=problems), status
+                           record=dataset_record(session, found), managed=_managed(found),
+                           problems=problems), status
 
 
 @bp.route("/datasets/<slug:slug>/edit", methods=["GET", "POST"])
@@ -126,6 +140,7 @@ def edit(slug: str) -> Response | tuple[str, int]:
         if not errors:
             try:
                 with transaction(state().engine) as db:
+                    _ensure_editable(db, found)
                     services.update_dataset(db, _principal(), slug, record,
                                             base_url=state().settings.base_url)
             except ValidationError as exc:
@@ -138,7 +153,8 @@ def edit(slug: str) -> Response | tuple[str, int]:
     else:
         form = forms.dataset_form(dataset_record(session, found))
     return _render_form("editor/dataset_form.html", 400 if errors else 200, form=form,
-                        errors=errors, publisher=publisher, dataset=found)
+                        errors=errors, publisher=publisher, dataset=found,
+                        managed=_managed(found))
 
 
 def _upload_error(exc: UploadRefused) -> str:
@@ -158,6 +174,8 @@ def _upload_error(exc: UploadRefused) -> str:
 @login_required
 def new_distribution(slug: str) -> Response | tuple[str, int]:
     found = _editable(slug)
+    if (source := _managed(found)) is not None:  # before an upload is stored
+        raise harvest_services.ManagedBySource(source)
     settings = state().settings
     errors: dict[str, str] = {}
     form = request.form if request.method == "POST" else MultiDict({"kind": "upload"})
@@ -183,6 +201,7 @@ def new_distribution(slug: str) -> Response | tuple[str, int]:
         if not errors:
             try:
                 with transaction(state().engine) as db:
+                    _ensure_editable(db, found)
                     services.add_distribution(
                         db, _principal(), slug, record, base_url=settings.base_url,
                         upload=upload,
@@ -204,8 +223,9 @@ def new_distribution(slug: str) -> Response | tuple[str, int]:
 @bp.post("/datasets/<slug:slug>/distributions/<int:position>/remove")
 @login_required
 def remove_distribution(slug: str, position: int) -> Response:
-    _editable(slug)
+    found = _editable(slug)
     with transaction(state().engine) as db:
+        _ensure_editable(db, found)
         services.remove_distribution(db, _principal(), slug, position,
                                      base_url=state().settings.base_url)
     _reindex()
@@ -220,12 +240,13 @@ STATES = {"published": RecordState.PUBLISHED, "draft": RecordState.DRAFT,
 @bp.post("/datasets/<slug:slug>/state")
 @login_required
 def change_state(slug: str) -> Response | tuple[str, int]:
-    _editable(slug, Action.DATASET_VIEW_DRAFT)
+    found = _editable(slug, Action.DATASET_VIEW_DRAFT)
     wanted = STATES.get(request.form.get("state", ""))
     if wanted is None:
         abort(400, gettext("Unknown state."))
     try:
         with transaction(state().engine) as db:
+            _ensure_editable(db, found)
             services.set_state(db, _principal(), slug, wanted)
     except NotPublishable as exc:
         return _dataset_page(_editable(slug, Action.DATASET_VIEW_DRAFT), 400,
@@ -277,16 +298,32 @@ def _history_page(found: Any, status: int = 200, problems: list[str] | None = No
 @bp.post("/datasets/<slug:slug>/history/<int:number>/restore")
 @login_required
 def restore(slug: str, number: int) -> Response | tuple[str, int]:
-    _editable(slug, Action.DATASET_RESTORE)
+    found = _editable(slug, Action.DATASET_RESTORE)
     try:
         with transaction(state().engine) as db:
-            services.restore(db, _principal(), slug, number, base_url=state().settings.base_url)
+            _ensure_editable(db, found)
+            services.restore(db, _principal(), slug, number,
+                             base_url=state().settings.base_url)
     except NotPublishable as exc:  # the dataset is published; that version could not be
         return _history_page(_editable(slug, Action.DATASET_VIEW_DRAFT), 400,
                              forms.publishing_messages(exc.problems))
     _reindex()
     flash(gettext("Version %(number)s was restored.", number=number))
     return redirect(url_for("editor.history", slug=slug))
+
+
+@bp.post("/datasets/<slug:slug>/detach")
+@login_required
+def detach(slug: str) -> Response:
+    """Take the dataset over from its harvest source (the source stops updating it)."""
+    _editable(slug)
+    with transaction(state().engine) as db:
+        source = harvest_services.detach_dataset(db, _principal(),
+                                                 services.dataset_by_slug(db, slug))
+    if source is not None:
+        flash(gettext("The dataset was detached from the harvest source %(source)s: you can "
+                      "edit it now, and the source no longer updates it.", source=source))
+    return redirect(url_for("editor.dataset", slug=slug))
 
 
 @files_bp.get("/files/<int:file_id>/<name>")

@@ -15,6 +15,7 @@ import catalog.museum.models  # noqa: F401 - registers the museum import tables
 import catalog.notifications.models  # noqa: F401 - registers the notification tables
 import catalog.popularity  # noqa: F401 - registers the dataset view counts
 import catalog.quality.models  # noqa: F401 - registers the quality tables
+import catalog.reuses.models  # noqa: F401 - registers the reuse tables
 import catalog.tokens.models  # noqa: F401 - registers the API token table
 import harvesters.models  # noqa: F401 - registers the harvest tables
 from catalog.db import make_engine

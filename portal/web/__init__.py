@@ -18,6 +18,7 @@ from portal.web import (
     linked_data,
     maps,
     museum_exports,
+    museum_harvest,
     oai,
     objects,
     pages,
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(museum_exports.bp)
     app.register_blueprint(oai.bp)
     app.register_blueprint(curator.bp)
+    app.register_blueprint(museum_harvest.bp)
     app.register_blueprint(collections.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(maps.bp)

@@ -60,20 +60,22 @@ def sitemap_index() -> Response:
 @bp.get("/sitemaps/pages.xml")
 def sitemap_pages() -> Response:
     urls = [absolute(e) for e in ("home.index", "search.datasets", "search.objects",
-                                  "wifi.index", "maps.search", "pages.about",
+                                  "wifi.index", "maps.search", "reuses.listing", "pages.about",
                                   "pages.accessibility")]
     urls += [absolute("search.theme", code=code) for code in voc.THEMES]
     return xml(render_template("addresses/urlset.xml", urls=urls))
 
 
-@bp.get("/sitemaps/<any(datasets, objects, publishers, institutions):kind>-<int(min=1):page>.xml")
+@bp.get("/sitemaps/<any(datasets, objects, publishers, institutions, reuses):kind>"
+        "-<int(min=1):page>.xml")
 def sitemap_part(kind: str, page: int) -> Response:
     keys = list(published_keys(db_session(), kind, page))
     if not keys:
         abort(404)
     endpoint = {"datasets": "datasets.detail", "objects": "objects.detail",
-                "publishers": "search.publisher", "institutions": "search.institution"}[kind]
-    name = "object_id" if kind == "objects" else "slug"
+                "publishers": "search.publisher", "institutions": "search.institution",
+                "reuses": "reuses.detail"}[kind]
+    name = {"objects": "object_id", "reuses": "reuse_id"}.get(kind, "slug")
     base = state().settings.base_url
     urls = (base + url_for(endpoint, **{name: key}) for key in keys)
     return xml(render_template("addresses/urlset.xml", urls=urls))

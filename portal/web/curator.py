@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,9 @@ from catalog.museum.csv_import import COLUMNS, template
 from catalog.museum.datasets import sync_collection_datasets
 from catalog.museum.models import ImportStatus
 from catalog.museum.uploads import Limits
+from harvesters import queries as harvest_queries
 from harvesters import services as harvest_services
-from harvesters.models import HarvestSource, Schedule, SourceType
+from harvesters.models import HarvestSource, RecordKind, Schedule, SourceType
 from portal.accounts import Action, authorize, login_required
 from portal.accounts.session import get_current_user
 from portal.state import db_session, state
@@ -49,8 +51,8 @@ PAGE = 50
 
 
 class ImportRunner:
-    """Reads uploads in a background thread, one at a time, so the curator's browser gets the
-    progress page at once."""
+    """Reads uploads (imports, LIDO files to harvest) in a background thread, one at a time,
+    so the curator's browser gets the progress page at once."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="museum-import")
@@ -58,8 +60,12 @@ class ImportRunner:
         self._lock = threading.Lock()
 
     def submit(self, app: Flask, import_id: int, path: Path) -> None:
+        self.call(_process, app, import_id, path)
+
+    def call(self, task: Callable[..., None], *args: Any) -> None:
+        """Run ``task(*args)`` after the uploads submitted before it."""
         with self._lock:
-            self._futures.append(self._pool.submit(_process, app, import_id, path))
+            self._futures.append(self._pool.submit(task, *args))
 
     def wait(self) -> None:
         """Block until every submitted upload is read (tests, shutdown)."""
@@ -87,7 +93,7 @@ def runner(app: Flask) -> ImportRunner:
     return found  # type: ignore[no-any-return]
 
 
-def _sync_datasets() -> None:
+def sync_datasets() -> None:
     """Keep each museum's collection dataset in the catalog (a museum publishing its first
     records gets one). Without the configured publisher the catalog is left as it is."""
     portal = state()
@@ -104,7 +110,7 @@ def _sync_datasets() -> None:
             pass
 
 
-def _institution(slug: str) -> Agent:
+def institution(slug: str) -> Agent:
     return queries.agent(db_session(), slug, AgentKind.INSTITUTION)
 
 
@@ -122,7 +128,7 @@ def index() -> str:
 @bp.get("/curator/<slug:slug>")
 @login_required
 def collection(slug: str) -> str:
-    museum = _institution(slug)
+    museum = institution(slug)
     authorize(Action.OBJECT_EDIT, museum)
     wanted = request.args.get("state") or None
     if wanted not in (None, *RecordState):
@@ -131,20 +137,26 @@ def collection(slug: str) -> str:
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = curation.museum_objects(db_session(), museum.id or 0, state=wanted,
                                           offset=(number - 1) * PAGE, limit=PAGE)
+    sources = db_session().exec(select(HarvestSource).where(
+        HarvestSource.publisher == slug).order_by(HarvestSource.name)).all()
+    harvest_cap = state().settings.harvest_upload_max_bytes
     return render_template("curator/collection.html", museum=museum, objects=rows,
+                           managed=harvest_queries.managing_sources(
+                               db_session(), RecordKind.OBJECT, [o.id or 0 for o in rows]),
                            total=total, page=number, pages=max(1, -(-total // PAGE)),
                            state=wanted, imports=curation.recent_imports(db_session(),
                                                                          museum.id or 0),
                            max_mb=state().settings.museum_upload_max_bytes // (1024 * 1024),
-                           sources=db_session().exec(select(HarvestSource).where(
-                               HarvestSource.publisher == slug)).all(),
-                           schedules=[s.value for s in Schedule])
+                           sources=sources, schedules=[s.value for s in Schedule],
+                           source_jobs={s.id: harvest_queries.last_jobs(db_session(), s, 3)
+                                        for s in sources},
+                           harvest_max_mb=f"{harvest_cap / 1048576:.3g}")
 
 
 @bp.post("/curator/<slug:slug>/imports")
 @login_required
 def upload(slug: str) -> BaseResponse:
-    museum = _institution(slug)
+    museum = institution(slug)
     user = authorize(Action.OBJECT_CREATE, museum)
     settings = state().settings
     request.max_content_length = settings.museum_upload_max_bytes
@@ -195,7 +207,7 @@ def import_publish(import_id: int) -> BaseResponse:
     except ValidationError as exc:
         flash(exc.message)
         return redirect(url_for("curator.import_page", import_id=import_id))
-    _sync_datasets()
+    sync_datasets()
     portal.drain()
     flash(gettext("%(count)d records were published.", count=done.imported))
     return redirect(url_for("curator.collection", slug=museum.slug))
@@ -226,8 +238,9 @@ def object_state(object_id: int) -> BaseResponse:
         abort(400, gettext("Unknown action."))
     portal = state()
     with transaction(portal.engine) as session:
+        harvest_services.ensure_editable(session, RecordKind.OBJECT, object_id)
         (curation.publish if action == "publish" else curation.withdraw)(session, object_id)
-    _sync_datasets()
+    sync_datasets()
     portal.drain()
     museum = db_session().get(Agent, obj.institution_id)
     assert museum is not None
@@ -307,6 +320,7 @@ def edit(object_id: int) -> Any:
         portal = state()
         try:
             with transaction(portal.engine) as session:
+                harvest_services.ensure_editable(session, RecordKind.OBJECT, object_id)
                 curation.edit_object(session, object_id, _changes(values))
         except ValidationError as exc:
             errors[_ERROR_FIELDS.get(exc.field, exc.field)] = exc.message
@@ -315,8 +329,24 @@ def edit(object_id: int) -> Any:
             flash(gettext("Saved."))
             return redirect(url_for("curator.edit", object_id=object_id))
     body = render_template("curator/edit.html", obj=obj, museum=museum, values=values,
-                           errors=errors, rights=voc.RIGHTS)
+                           errors=errors, rights=voc.RIGHTS,
+                           managed=harvest_services.managing_source(
+                               db_session(), RecordKind.OBJECT, object_id))
     return (body, 400) if errors else body
+
+
+@bp.post("/curator/objects/<int(min=1, max=2147483647):object_id>/detach")
+@login_required
+def detach(object_id: int) -> BaseResponse:
+    """Take a harvested object over from its source (the source stops updating it)."""
+    actor = authorize(Action.OBJECT_EDIT, curation.get_object(db_session(), object_id))
+    with transaction(state().engine) as session:
+        source = harvest_services.detach_object(session, actor,
+                                                curation.get_object(session, object_id))
+    if source is not None:
+        flash(gettext("The record was detached from the harvest source %(source)s: you can "
+                      "edit it now, and the source no longer updates it.", source=source))
+    return redirect(url_for("curator.edit", object_id=object_id))
 
 
 @bp.post("/curator/<slug:slug>/sources")
@@ -324,7 +354,7 @@ def edit(object_id: int) -> Any:
 def add_source(slug: str) -> BaseResponse:
     """Register the museum's own OAI-PMH endpoint for scheduled harvest (the harvest runner
     reads it into this museum's collection)."""
-    museum = _institution(slug)
+    museum = institution(slug)
     authorize(Action.ORG_MANAGE_HARVEST, museum)
     taken = {s.name for s in harvest_services.list_sources(db_session())}
     name = next(f"{slug}-oai" + (f"-{n}" if n else "") for n in range(len(taken) + 1)

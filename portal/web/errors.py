@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from captive_portal.errors import WifiError
 from catalog.errors import NotFound as RecordNotFound
 from catalog.errors import ValidationError
+from harvesters.services import ManagedBySource
 from portal.i18n import LOCALES
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def invalid(exc: ValidationError) -> tuple[str | Response, int]:
         return _render(400, gettext("Invalid request"), f"{exc.field}: {exc.message}")
+
+    @app.errorhandler(ManagedBySource)
+    def managed_by_source(exc: ManagedBySource) -> tuple[str | Response, int]:
+        # Nothing was changed: the record belongs to its harvest source until detached.
+        return _render(409, gettext("Managed by a harvest source"),
+                       gettext("This record is managed by the harvest source %(source)s: "
+                               "changes would be overwritten by the next harvest. An editor "
+                               "can detach it from the source first.", source=exc.source))
 
     @app.errorhandler(WifiError)
     def wifi_refused(exc: WifiError) -> tuple[str | Response, int]:

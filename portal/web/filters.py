@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from catalog import vocabularies as voc
 from catalog.places import place_coordinates
 from catalog.search.base import MARK_END, MARK_START, Hit
+from catalog.vocabularies import N_
 from portal.i18n import own_path
 
 
@@ -48,15 +49,17 @@ def hit_url(hit: Hit) -> str:
     return url_for("objects.detail", object_id=hit.id)
 
 
+# kind -> (its badge, its plural for the kind links of /search), translated when shown
+KIND_LABELS = {"dataset": (N_("Dataset"), N_("datasets")), "object": (N_("Object"), N_("objects")),
+               "publisher": (N_("Publisher"), N_("publishers")),
+               "institution": (N_("Museum"), N_("museums")),
+               "location": (N_("Wi-Fi location"), N_("Wi-Fi locations"))}
+
+
 def kind_label(kind: str, *, plural: bool = False) -> str:
     """What a result is, for its badge (or, plural, for the kind links of /search)."""
-    if plural:
-        return {"dataset": gettext("datasets"), "object": gettext("objects"),
-                "publisher": gettext("publishers"), "institution": gettext("museums"),
-                "location": gettext("Wi-Fi locations")}.get(kind, kind)
-    return {"dataset": gettext("Dataset"), "object": gettext("Object"),
-            "publisher": gettext("Publisher"), "institution": gettext("Museum"),
-            "location": gettext("Wi-Fi location")}.get(kind, kind)
+    labels = KIND_LABELS.get(kind)
+    return gettext(labels[plural]) if labels else kind
 
 
 def file_size(size: int | None) -> str:

@@ -23,12 +23,17 @@ bp = Blueprint("home", __name__)
 def index() -> str:
     session = db_session()
     try:
-        highlights = state().search.search(SearchQuery(kinds=("object",), sort=Sort.NEWEST,
-                                                       limit=4)).hits
+        # The newest objects; the counts of every kind come with them (what the index holds
+        # is what is published: no count over the tables).
+        result = state().search.search(SearchQuery(kinds=("object",), sort=Sort.NEWEST,
+                                                   limit=4))
+        highlights = result.hits
+        counts = {"datasets": result.kind_counts.get("dataset", 0),
+                  "objects": result.kind_counts.get("object", 0)}
     except SearchUnavailable:
-        highlights = []
+        highlights, counts = [], queries.published_counts(session)
     return render_template("home/index.html", newest=queries.newest_datasets(session),
-                           counts=queries.published_counts(session), highlights=highlights,
+                           counts=counts, highlights=highlights,
                            locations=list_locations(session),
                            most_viewed=most_viewed(session), flagships=flagships(session))
 

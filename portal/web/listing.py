@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations
 from werkzeug.exceptions import NotFound
 
 from catalog import queries
 from catalog import vocabularies as voc
-from catalog.models import AgentKind
+from catalog.models import Agent, AgentKind
 from catalog.search.analysis import highlight, plan_query
 from catalog.search.base import FacetCount, SearchQuery, SearchResult, SearchUnavailable, Sort
 from catalog.search.fallback import database_search
@@ -22,6 +22,8 @@ from portal.web.params import InvalidParameter, ListingParams
 log = logging.getLogger(__name__)
 DATASET_FACETS = ("theme", "publisher", "format", "licence", "keyword", "area")
 OBJECT_FACETS = ("institution", "object_type", "material", "period", "place", "maker")
+FACET_VALUES_SHOWN = 12  # per facet, the most frequent first: only these are labelled
+AGENT_FACETS = {"publisher": AgentKind.PUBLISHER, "institution": AgentKind.INSTITUTION}
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
     """Search ``kinds`` with the page's parameters plus ``fixed`` filters (a publisher page's
     own publisher, say)."""
     settings = state().settings
-    _check_agents(params)
+    agents = _check_agents(params)
     facet_names = (DATASET_FACETS if "dataset" in kinds else ()) + (
         OBJECT_FACETS if "object" in kinds else ())
     filters = {**params.filters, **(fixed or {})}
@@ -70,8 +72,8 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
     if params.page > 1 and query.offset >= result.total:
         raise NotFound(f"page {params.page} is past the last page of results")
     result = _snippets_in_page_language(result, params.text)
-    return Listing(params, result, _label_facets(result.facets, filters), settings.page_size,
-                   unavailable)
+    return Listing(params, result, _label_facets(result.facets, filters, agents),
+                   settings.page_size, unavailable)
 
 
 def _snippets_in_page_language(result: SearchResult, text: str) -> SearchResult:
@@ -88,30 +90,36 @@ def _snippets_in_page_language(result: SearchResult, text: str) -> SearchResult:
     return replace(result, hits=hits)
 
 
-def _check_agents(params: ListingParams) -> None:
-    """A publisher or institution filter must name one that exists."""
-    for facet, kind in (("publisher", AgentKind.PUBLISHER),
-                        ("institution", AgentKind.INSTITUTION)):
+def _check_agents(params: ListingParams) -> dict[str, Agent]:
+    """A publisher or institution filter must name one that exists (the agents named, by slug,
+    are kept for the facet labels)."""
+    named = {v for facet in AGENT_FACETS for v in params.filters.get(facet, ())}
+    known = queries.agents_by_slug(db_session(), named)
+    for facet, kind in AGENT_FACETS.items():
         values = params.filters.get(facet, ())
-        known = queries.agents_by_slug(db_session(), values)
         unknown = [v for v in values if v not in known or known[v].kind != kind]
         if unknown:
             raise InvalidParameter(facet, f"unknown value {unknown[0]!r}")
+    return known
 
 
-def _label_facets(facets: dict[str, list[FacetCount]],
-                  filters: dict[str, tuple[str, ...]]) -> dict[str, list[FacetEntry]]:
-    slugs = [c.value for name in ("publisher", "institution") for c in facets.get(name, [])]
-    agents = queries.agents_by_slug(db_session(), slugs)
+def _label_facets(facets: dict[str, list[FacetCount]], filters: dict[str, tuple[str, ...]],
+                  agents: dict[str, Agent]) -> dict[str, list[FacetEntry]]:
+    """The values shown of each facet with their labels in the page's language (the
+    translations are looked up once, not per label; agents not yet loaded in one query)."""
+    shown = {name: counts[:FACET_VALUES_SHOWN] for name, counts in facets.items()}
+    slugs = {c.value for name in AGENT_FACETS for c in shown.get(name, [])} - set(agents)
+    agents = {**agents, **queries.agents_by_slug(db_session(), slugs)}
+    translate = get_translations().ugettext
 
     def label(name: str, value: str) -> str:
         if name == "theme" and value in voc.THEMES:
-            return gettext(voc.THEMES[value].label)
+            return translate(voc.THEMES[value].label)
         if name == "format" and value in voc.FILE_TYPES:
-            return gettext(voc.FILE_TYPES[value].label)
+            return translate(voc.FILE_TYPES[value].label)
         if name == "licence" and value in voc.LICENCES:
             return voc.LICENCES[value].label
-        if name in ("publisher", "institution") and value in agents:
+        if name in AGENT_FACETS and value in agents:
             return str(local_text(agents[value].name))
         if name == "area":
             return voc.ruian_label(voc.RUIAN_BASE + value)
@@ -123,5 +131,5 @@ def _label_facets(facets: dict[str, list[FacetCount]],
     return {
         name: [FacetEntry(c.value, label(name, c.value), c.count,
                           c.value in filters.get(name, ())) for c in counts]
-        for name, counts in facets.items()
+        for name, counts in shown.items()
     }

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template
 
 from catalog.errors import NotFound
 from catalog.quality.queries import DatasetQuality, dataset_quality, publishers_quality
-from catalog.quality.score import CHECK_LABELS, DIMENSION_LABELS, Dimension
+from catalog.quality.score import CHECK_LABELS, DIMENSION_LABELS, PLACEHOLDER_LABEL, Dimension
 from catalog.queries import DatasetView
 from portal.state import db_session
 
@@ -62,4 +62,5 @@ def score_of(view: DatasetView) -> DatasetQuality | None:
 def _globals(setup_state: Any) -> None:
     setup_state.app.jinja_env.globals.update(
         quality_of=score_of, QUALITY_DIMENSIONS=list(Dimension),
-        QUALITY_DIMENSION_LABELS=DIMENSION_LABELS, QUALITY_CHECK_LABELS=CHECK_LABELS)
+        QUALITY_DIMENSION_LABELS=DIMENSION_LABELS, QUALITY_CHECK_LABELS=CHECK_LABELS,
+        QUALITY_PLACEHOLDER_LABEL=PLACEHOLDER_LABEL)
