@@ -20,7 +20,7 @@ from catalog.errors import CatalogError, NotFound
 from catalog.models import utcnow
 from catalog.search.base import SearchIndex
 from catalog.search.indexer import drain_outbox
-from harvesters import jobs
+from harvesters import jobs, match_rules
 from harvesters.errors import HarvestError
 from harvesters.http import HttpClient, Validators
 from harvesters.models import HarvestJob, HarvestSource, IssueKind, JobStatus, Schedule
@@ -106,6 +106,7 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
     with Session(engine) as session:
         source = get_source(session, name)
         adapter = adapter_for(config_of(source))
+        rules = match_rules.rules_of(source.options)
         is_full = _wants_full(source, adapter.incremental, full, scheduled, settings.full_every)
         source_id = source.id or 0
         state = RunState(since=None if is_full else source.cursor,
@@ -128,7 +129,8 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
                           default_agent=config_of_publisher(session, source_id),
                           job_id=job_id, base_url=settings.base_url, counts=counts,
                           issues=issues, preview=report.preview)
-            _consume(adapter.items(http, state), store, settings, started, clock, progress)
+            items = match_rules.with_rule_keys(adapter.items(http, state), rules)
+            _consume(items, store, settings, started, clock, progress)
             if is_full and state.complete and not state.not_modified:
                 _archive(store, issues, clock(), settings)
     except (HarvestError, CatalogError) as exc:
@@ -160,6 +162,7 @@ def preview_source(engine: Engine, name: str, *, http: HttpClient, settings: Har
     with Session(engine) as session:
         source = get_source(session, name)
         adapter = adapter_for(config_of(source))
+        rules = match_rules.rules_of(source.options)
         is_full = full or not adapter.incremental or source.cursor is None
         source_id = source.id or 0
         state = RunState(since=None if is_full else source.cursor)
@@ -176,7 +179,8 @@ def preview_source(engine: Engine, name: str, *, http: HttpClient, settings: Har
                           default_agent=config_of_publisher(session, source_id),
                           job_id=job.id or 0, base_url=settings.base_url, counts=counts,
                           issues=issues, preview=report.preview)
-            _consume(adapter.items(http, state), store, settings, started, clock, None)
+            items = match_rules.with_rule_keys(adapter.items(http, state), rules)
+            _consume(items, store, settings, started, clock, None)
             if is_full and state.complete:
                 _archive(store, issues, clock(), settings)
             raise _Rollback

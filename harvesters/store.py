@@ -21,6 +21,7 @@ from catalog.models import Agent, AgentKind, CollectionObject, Dataset, RecordSt
 from catalog.rdf.parse import ascii_slug
 from catalog.schemas import DatasetInput, ObjectInput, parse_input
 from catalog.services import Upsert
+from harvesters import match_rules
 from harvesters.models import HarvestIdentity, HarvestRecord, IssueKind, RecordKind
 from harvesters.sources.base import AgentData, Deleted, Failed, Harvested, Item
 
@@ -372,16 +373,22 @@ class Store:
         keys = sorted({key for item in items for key in item.identities})
         if not keys:
             return {}
+        # A configured key (match:…) and a built-in key of the same value find each other.
+        wanted: dict[str, list[str]] = {}
+        for key in keys:
+            for candidate in (key, *match_rules.counterparts(key)):
+                wanted.setdefault(candidate[:600], []).append(key)
         found: dict[tuple[str, str], int] = {}
         rows = self.session.exec(
             select(HarvestRecord.kind, HarvestIdentity.key, HarvestRecord.entity_id)
             .join(HarvestIdentity, col(HarvestIdentity.record_id) == col(HarvestRecord.id))
-            .where(col(HarvestIdentity.key).in_(keys),
+            .where(col(HarvestIdentity.key).in_(sorted(wanted)),
                    HarvestRecord.source_id != self.source_id,
                    col(HarvestRecord.detached).is_(False))
             .order_by(col(HarvestRecord.id)))
-        for kind, key, entity_id in rows:
-            found.setdefault((kind, key), entity_id)
+        for kind, candidate, entity_id in rows:
+            for key in wanted[candidate]:
+                found.setdefault((kind, key), entity_id)
         iris = [key[4:] for key in keys if key.startswith("iri:")]
         if iris:
             for dataset_id, iri in self.session.exec(select(Dataset.id, Dataset.iri).where(
