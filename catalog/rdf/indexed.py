@@ -18,6 +18,7 @@ from rdflib.store import Store
 SYNTAXES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NOTHING: tuple[()] = ()
+_EMPTY: dict[Any, Any] = {}
 
 Triple = tuple[Any, Any, Any]
 
@@ -82,13 +83,13 @@ class IndexedGraph(Graph):
     def objects(self, subject: Any = None, predicate: Any = None,  # type: ignore[override]
                 unique: bool = False) -> Iterator[Any]:
         if subject is not None and type(predicate) is URIRef:
-            return iter(tuple(self._index._spo.get(subject, {}).get(predicate, ())))
+            return iter(self._index._spo.get(subject, _EMPTY).get(predicate, _EMPTY))
         return super().objects(subject, predicate, unique)
 
     def subjects(self, predicate: Any = None, object: Any = None,  # type: ignore[override]  # noqa: A002
                  unique: bool = False) -> Iterator[Any]:
         if object is not None and type(predicate) is URIRef:
-            return iter(tuple(self._index._pos.get(predicate, {}).get(object, ())))
+            return iter(self._index._pos.get(predicate, _EMPTY).get(object, _EMPTY))
         return super().subjects(predicate, object, unique)
 
 
@@ -101,6 +102,8 @@ def read_graph(data: bytes, syntax: str, base_iri: str) -> Graph | None:
     graph = IndexedGraph()
     add = graph.store.add
     iris: dict[str, URIRef] = {}
+    # Literals repeat (keywords, dates, code values): each is converted once per page.
+    literals: dict[ox.Literal, Literal] = {}
     named, blank = ox.NamedNode, ox.BlankNode
 
     def term(node: Any) -> Any:
@@ -113,11 +116,16 @@ def read_graph(data: bytes, syntax: str, base_iri: str) -> Graph | None:
             return found
         if kind is blank:
             return BNode(node.value)
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        return Literal(node.value, datatype=None if datatype == XSD_STRING else term(
-            node.datatype))
+        found = literals.get(node)
+        if found is None:
+            if node.language:
+                found = Literal(node.value, lang=node.language)
+            else:
+                datatype = node.datatype
+                found = Literal(node.value, datatype=None if datatype.value == XSD_STRING
+                                else term(datatype))
+            literals[node] = found
+        return found
 
     try:
         for triple in ox.parse(data, fmt, base_iri=base_iri):
