@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from catalog import iris
@@ -36,8 +36,22 @@ def insert_ids(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> 
     if not rows:
         return []
     table = table_of(model)
-    return list(session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)).scalars())
+    returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    if session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL returns the ids of a multi-row INSERT in parameter order.
+        return list(session.execute(returning, list(rows)).scalars())
+    # SQLite cannot promise that order, and SQLAlchemy then inserts row by row. Instead: the
+    # first row is inserted alone, which takes the database's single write lock until the
+    # transaction ends; no other writer can then take ids, and the others get the next ones.
+    first = session.execute(returning, [rows[0]]).scalar_one()
+    ids = [first + offset for offset in range(len(rows))]
+    if len(rows) > 1:
+        top = session.execute(select(func.max(table.c.id))).scalar_one()
+        if top != first:
+            raise RuntimeError(f"{table.name}: ids after {first} were taken during the insert")
+        session.execute(insert(table), [{**row, "id": row_id}
+                                        for row, row_id in zip(rows[1:], ids[1:], strict=True)])
+    return ids
 
 
 def mint_iris(session: Session, model: Any, segment: str, ids: Iterable[int],
