@@ -64,25 +64,21 @@ def titles(engine: Engine) -> list[str]:
         return sorted(d.title["cs"] for d in session.exec(select(Dataset)))
 
 
+CITY_RULE = r"identifier=/datasets/([^/?#]+)$"
+REGION_RULE = r"landing-page=[?&]dataset=([^&#]+)"
+
+
+def add(engine: Engine, server: LocalServer, name: str, path: str, *rules: str) -> None:
+    add_source(
+        engine, name, "dcat-us", server.url(path), publisher="liberecky-kraj", match=list(rules)
+    )
+
+
 def test_two_sources_matching_only_by_their_rules_are_one_record(
     engine: Engine, server: LocalServer
 ) -> None:
-    add_source(
-        engine,
-        "city",
-        "dcat-us",
-        server.url("/city.json"),
-        publisher="liberecky-kraj",
-        match=[r"identifier=/datasets/([^/?#]+)$"],
-    )
-    add_source(
-        engine,
-        "region",
-        "dcat-us",
-        server.url("/region.json"),
-        publisher="liberecky-kraj",
-        match=[r"landing-page=[?&]dataset=([^&#]+)"],
-    )
+    add(engine, server, "city", "/city.json", CITY_RULE)
+    add(engine, server, "region", "/region.json", REGION_RULE)
     assert run(engine, "city").counts.added == 2
     report = run(engine, "region")
     assert (report.counts.merged, report.counts.added) == (1, 0)
@@ -102,38 +98,17 @@ def test_a_rule_key_meets_a_built_in_identity_of_another_source(
     server.route(
         "/plain.json", Reply(data_json(dataset("ovzdusi-1", "https://mesto.test/o/1", "Ovzduší 1")))
     )
-    add_source(engine, "plain", "dcat-us", server.url("/plain.json"), publisher="liberecky-kraj")
-    add_source(
-        engine,
-        "region",
-        "dcat-us",
-        server.url("/region.json"),
-        publisher="liberecky-kraj",
-        match=[r"landing-page=[?&]dataset=([^&#]+)"],
-    )
+    add(engine, server, "plain", "/plain.json")
+    add(engine, server, "region", "/region.json", REGION_RULE)
     run(engine, "plain")
     assert run(engine, "region").counts.merged == 1
     assert titles(engine) == ["Ovzduší 1"]
 
 
 def test_without_matching_rules_the_sources_stay_apart(engine: Engine, server: LocalServer) -> None:
-    add_source(
-        engine,
-        "city",
-        "dcat-us",
-        server.url("/city.json"),
-        publisher="liberecky-kraj",
-        match=[r"identifier=/datasets/([^/?#]+)$"],
-    )
+    add(engine, server, "city", "/city.json", CITY_RULE)
     # The region's rule yields "cs" (the lang parameter), not the dataset: no merge.
-    add_source(
-        engine,
-        "region",
-        "dcat-us",
-        server.url("/region.json"),
-        publisher="liberecky-kraj",
-        match=[r"landing-page=[?&]lang=([^&#]+)"],
-    )
+    add(engine, server, "region", "/region.json", r"landing-page=[?&]lang=([^&#]+)")
     run(engine, "city")
     report = run(engine, "region")
     assert (report.counts.merged, report.counts.added) == (0, 1)
