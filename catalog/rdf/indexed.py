@@ -109,27 +109,26 @@ def read_graph(data: bytes, syntax: str, base_iri: str) -> Graph | None:
     def term(node: Any) -> Any:
         kind = type(node)
         if kind is named:
-            value = node.value
-            found = iris.get(value)
-            if found is None:
-                found = iris[value] = URIRef(value)
-            return found
+            iri = iris.get(node.value)
+            if iri is None:
+                iri = iris[node.value] = URIRef(node.value)
+            return iri
         if kind is blank:
             return BNode(node.value)
-        found = literals.get(node)
-        if found is None:
+        literal = literals.get(node)
+        if literal is None:
             if node.language:
-                found = Literal(node.value, lang=node.language)
+                literal = Literal(node.value, lang=node.language)
             else:
                 datatype = node.datatype
-                found = Literal(node.value, datatype=None if datatype.value == XSD_STRING
-                                else term(datatype))
-            literals[node] = found
-        return found
+                literal = Literal(node.value, datatype=None if datatype.value == XSD_STRING
+                                  else term(datatype))
+            literals[node] = literal
+        return literal
 
     try:
         for triple in ox.parse(data, fmt, base_iri=base_iri):
-            add((term(triple.subject), term(triple.predicate), term(triple.object)))
+            add((term(triple.subject), term(triple.predicate), term(triple.object)), graph)
     except (SyntaxError, ValueError):
         return None
     return graph
