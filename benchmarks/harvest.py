@@ -12,6 +12,9 @@ the cost of storing and indexing shows; the re-run over unchanged records is rep
 
     .venv/bin/python benchmarks/harvest.py [--sizes 5000,20000] [--datasets 10000] [--profile]
 
+``--profile`` prints where the CPU time of each run goes (cProfile with a CPU-time clock;
+``BENCH_SORT=tottime`` sorts by own time). ``--sizes ''`` or ``--datasets ''`` skips a source.
+
 Goals (issue 5): >= 1,000 records/s for both sources; peak RSS < 300 MB, not growing with the
 record count (reported at 5k and 20k).
 """
