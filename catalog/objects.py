@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
-from catalog import iris
+from catalog import bulk, iris
 from catalog.errors import NotFound, ValidationError
 from catalog.models import Agent, AgentKind, CollectionObject, RecordState, utcnow
 from catalog.schemas import ObjectInput, parse_input
@@ -122,11 +122,12 @@ def set_object_state(session: Session, object_id: int, state: RecordState) -> Co
 
 
 def create_objects(session: Session, items: Sequence[tuple[ObjectInput, str | None]], *,
-                   base_url: str) -> list[CollectionObject | ValidationError]:
+                   base_url: str) -> list[int | ValidationError]:
     """Register many validated objects at once (harvests, imports): institutions and duplicate
-    inventory numbers are looked up with one query each and the rows written in two flushes;
-    each object gets its IRI and an outbox row exactly as ``create_object`` gives them.
-    Returns, per item, the new object or the ValidationError that refused it."""
+    inventory numbers are looked up with one query each and the rows written by executemany;
+    each object gets its IRI and an outbox row exactly as ``create_object`` gives them, and an
+    object with a source id its content hash (as ``upsert_object``). Returns, per item, the
+    new object's id or the ValidationError that refused it."""
     slugs = sorted({object_in.institution for object_in, _ in items})
     institutions = {a.slug: a for a in session.exec(select(Agent).where(
         col(Agent.slug).in_(slugs), Agent.kind == AgentKind.INSTITUTION))}
@@ -139,8 +140,9 @@ def create_objects(session: Session, items: Sequence[tuple[ObjectInput, str | No
                 tuple_(col(CollectionObject.institution_id),
                        col(CollectionObject.inventory_number)).in_(sorted(
                            wanted, key=lambda pair: (pair[0] or 0, pair[1])))))}
-    results: list[CollectionObject | ValidationError] = []
-    created: list[CollectionObject] = []
+    results: list[int | ValidationError] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    now = utcnow()
     for object_in, source_id in items:
         institution = institutions.get(object_in.institution)
         if institution is None:
@@ -153,14 +155,15 @@ def create_objects(session: Session, items: Sequence[tuple[ObjectInput, str | No
                 "inventory_number", f"{object_in.inventory_number!r} is already registered"))
             continue
         taken.add(key)
-        obj = CollectionObject(iri=iris.placeholder(), institution_id=institution.id or 0,
-                               source_id=source_id, **_object_values(object_in))
-        session.add(obj)
-        created.append(obj)
-        results.append(obj)
-    session.flush()
-    for obj in created:
-        obj.iri = iris.mint(base_url, "objects", obj.id or 0)
-        enqueue_index(session, "object", obj.id or 0)
-    session.flush()
+        rows.append((len(results), {
+            **_object_values(object_in), "iri": iris.placeholder(),
+            "institution_id": institution.id or 0, "source_id": source_id,
+            "source_hash": content_hash(object_in) if source_id else None,
+            "created_at": now, "updated_at": now}))
+        results.append(0)
+    ids = bulk.insert_ids(session, CollectionObject, [row for _, row in rows])
+    for (position, _), object_id in zip(rows, ids, strict=True):
+        results[position] = object_id
+    bulk.mint_iris(session, CollectionObject, "objects", ids, base_url)
+    bulk.enqueue_many(session, "object", ids, now)
     return results

@@ -20,7 +20,7 @@ from catalog.errors import CatalogError, NotFound
 from catalog.models import utcnow
 from catalog.search.base import SearchIndex
 from catalog.search.indexer import DerivedStore, drain_outbox
-from harvesters import jobs
+from harvesters import jobs, match_rules
 from harvesters.errors import HarvestError
 from harvesters.http import HttpClient, Validators
 from harvesters.models import HarvestJob, HarvestSource, IssueKind, JobStatus, Schedule
@@ -109,6 +109,7 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
         source = get_source(session, name)
         config = config_of(source)
         adapter = adapter_for(config if document is None else replace(config, url=document))
+        rules = match_rules.rules_of(source.options)
         is_full = _wants_full(source, adapter.incremental, full, scheduled, settings.full_every)
         source_id = source.id or 0
         state = RunState(since=None if is_full else source.cursor,
@@ -131,7 +132,8 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
                           default_agent=config_of_publisher(session, source_id),
                           job_id=job_id, base_url=settings.base_url, counts=counts,
                           issues=issues, preview=report.preview)
-            _consume(adapter.items(http, state), store, settings, started, clock, progress)
+            items = match_rules.with_rule_keys(adapter.items(http, state), rules)
+            _consume(items, store, settings, started, clock, progress)
             if is_full and state.complete and not state.not_modified:
                 _archive(store, issues, clock(), settings)
     except (HarvestError, CatalogError) as exc:
@@ -163,6 +165,7 @@ def preview_source(engine: Engine, name: str, *, http: HttpClient, settings: Har
     with Session(engine) as session:
         source = get_source(session, name)
         adapter = adapter_for(config_of(source))
+        rules = match_rules.rules_of(source.options)
         is_full = full or not adapter.incremental or source.cursor is None
         source_id = source.id or 0
         state = RunState(since=None if is_full else source.cursor)
@@ -179,7 +182,8 @@ def preview_source(engine: Engine, name: str, *, http: HttpClient, settings: Har
                           default_agent=config_of_publisher(session, source_id),
                           job_id=job.id or 0, base_url=settings.base_url, counts=counts,
                           issues=issues, preview=report.preview)
-            _consume(adapter.items(http, state), store, settings, started, clock, None)
+            items = match_rules.with_rule_keys(adapter.items(http, state), rules)
+            _consume(items, store, settings, started, clock, None)
             if is_full and state.complete:
                 _archive(store, issues, clock(), settings)
             raise _Rollback

@@ -3,7 +3,7 @@ and the write API call before changing a record."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -15,6 +15,7 @@ from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.models import Agent, CollectionObject, Dataset
 from catalog.permissions import Action, Principal, require
 from catalog.schemas import SLUG_RE, URL_RE
+from harvesters import match_rules
 from harvesters.models import (
     HarvestIdentity,
     HarvestIssue,
@@ -41,8 +42,10 @@ class ManagedBySource(CatalogError):
 def add_source(session: Session, *, name: str, type: str, url: str,
                publisher: str | None = None, metadata_prefix: str | None = None,
                set_spec: str | None = None, schedule: str = Schedule.DAILY,
-               options: Mapping[str, Any] | None = None) -> HarvestSource:
-    """Register a source; every argument is checked and a problem names its field."""
+               options: Mapping[str, Any] | None = None,
+               match: Sequence[str] = ()) -> HarvestSource:
+    """Register a source; every argument is checked and a problem names its field. ``match``:
+    configured merge rules (``FIELD=REGEX``, see ``harvesters.match_rules``)."""
     if not SLUG_RE.match(name) or len(name) > 120:
         raise ValidationError("name", "must be lowercase letters, digits and single hyphens")
     if session.exec(select(HarvestSource.id).where(HarvestSource.name == name)).first():
@@ -68,9 +71,12 @@ def add_source(session: Session, *, name: str, type: str, url: str,
     elif type in (SourceType.OAI_PMH, SourceType.LIDO):
         raise ValidationError("publisher", "museum sources need the holding institution "
                               "(--publisher SLUG)")
+    stored = dict(options or {})
+    if match:
+        stored["match"] = [rule.text for rule in match_rules.parse_rules(match)]
     source = HarvestSource(name=name, type=type, url=url, publisher=publisher,
                            metadata_prefix=metadata_prefix, set_spec=set_spec, schedule=schedule,
-                           options=dict(options or {}))
+                           options=stored)
     session.add(source)
     session.flush()
     return source

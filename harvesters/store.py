@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,13 +14,15 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from catalog import bulk
 from catalog import objects as catalog_objects
 from catalog import services as catalog_services
 from catalog.errors import CatalogError, NotFound
-from catalog.models import Agent, AgentKind, CollectionObject, Dataset, RecordState
+from catalog.models import Agent, AgentKind, CollectionObject, Dataset, RecordState, utcnow
 from catalog.rdf.parse import ascii_slug
 from catalog.schemas import DatasetInput, ObjectInput, parse_input
 from catalog.services import Upsert
+from harvesters import match_rules
 from harvesters.models import HarvestIdentity, HarvestRecord, IssueKind, RecordKind
 from harvesters.sources.base import AgentData, Deleted, Failed, Harvested, Item
 
@@ -131,7 +133,8 @@ class Store:
     # -- items ------------------------------------------------------------------------------
     def apply(self, items: Sequence[Item]) -> None:
         """Apply a batch of items. The batch's existing records, merge targets and catalog keys
-        are each found by one query; new links and identities are written together."""
+        are each found by one query; new catalog records, links and identities are written
+        together by executemany at the end of the batch."""
         remote_ids = [item.remote_id for item in items]
         existing = {r.remote_id: r for r in self.session.exec(select(HarvestRecord).where(
             HarvestRecord.source_id == self.source_id,
@@ -139,9 +142,18 @@ class Store:
         new = [i for i in items if isinstance(i, Harvested) and i.remote_id not in existing]
         self._targets = self._merge_targets(new)
         self._taken_keys = self._catalog_keys(new)
-        self._pending: list[tuple[HarvestRecord, tuple[str, ...]]] = []
-        self._deferred: list[tuple[Harvested, ObjectInput, str]] = []
+        self._links: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+        self._deferred: list[tuple[Harvested, str]] = []
+        self._new_ids: set[str] = set()
+        self._identity_updates: list[tuple[int, tuple[str, ...]]] = []
         for item in items:
+            if item.remote_id in self._new_ids:  # listed twice in one batch
+                self._write_new()
+                found = self.session.exec(select(HarvestRecord).where(
+                    HarvestRecord.source_id == self.source_id,
+                    HarvestRecord.remote_id == item.remote_id)).first()
+                if found is not None:
+                    existing[item.remote_id] = found
             record = existing.get(item.remote_id)
             if isinstance(item, Failed):
                 self._error(item.remote_id, item.message, record)
@@ -151,17 +163,12 @@ class Store:
                     self._archive(record, item.remote_id)
             else:
                 try:
-                    found = self._harvested(item, record)
-                    if found is not None:
-                        existing[item.remote_id] = found
+                    self._harvested(item, record)
                 except CatalogError as exc:
                     self._error(item.remote_id, str(exc), record)
-        self._create_deferred()
+        self._write_new()
         self.session.flush()
-        identities = [{"record_id": record.id, "key": key[:600]}
-                      for record, keys in self._pending for key in dict.fromkeys(keys)]
-        if identities:
-            self.session.execute(insert(HarvestIdentity), identities)
+        self._write_identity_updates()
         # Memory stays flat: nothing of this batch is needed by the next one.
         self.session.expunge_all()
 
@@ -173,29 +180,85 @@ class Store:
             record.last_seen_job_id = self.job_id
             record.missing_since = None
 
-    def _create_deferred(self) -> None:
-        if not self._deferred:
-            return
-        results = catalog_objects.create_objects(
-            self.session, [(object_in, source_key(self.source_name, item.remote_id))
-                           for item, object_in, _ in self._deferred], base_url=self.base_url)
-        for (item, object_in, fingerprint), result in zip(self._deferred, results, strict=True):
+    def _link(self, item: Harvested, entity_id: int, fingerprint: str,
+              merged: bool = False) -> None:
+        """A new harvest record linking ``item`` to the catalog record ``entity_id``."""
+        self._links.append(({
+            "source_id": self.source_id, "remote_id": item.remote_id, "kind": item.kind.value,
+            "entity_id": entity_id, "content_hash": fingerprint, "merged": merged,
+            "detached": False, "archived": False, "flags": list(item.flags),
+            "last_seen_job_id": self.job_id, "missing_since": None, "created_at": utcnow()},
+            item.identities))
+        self._new_ids.add(item.remote_id)
+
+    def _write_new(self) -> None:
+        """Create the deferred catalog records in bulk, then the batch's new links with their
+        identities."""
+        deferred, self._deferred = self._deferred, []
+        objects = [(item, fingerprint, self._input(item, self._object_input))
+                   for item, fingerprint in deferred if item.kind is RecordKind.OBJECT]
+        objects = [entry for entry in objects if entry[2] is not None]
+        self._created(objects, catalog_objects.create_objects(self.session, [
+            (o, source_key(self.source_name, item.remote_id)) for item, _, o in objects],
+            base_url=self.base_url) if objects else [])
+        wanted = [(item, fingerprint) for item, fingerprint in deferred
+                  if item.kind is RecordKind.DATASET]
+        datasets: list[tuple[Harvested, str, Any]] = []
+        for (item, fingerprint), slug in zip(wanted, self._free_slugs(
+                [item for item, _ in wanted]), strict=True):
+            dataset_in = self._input(item, lambda i, s=slug: self._dataset_input(i, s))
+            if dataset_in is None:
+                continue
+            if source_key(self.source_name, item.remote_id) in self._taken_keys:
+                self._adopt(item, fingerprint, dataset_in)
+            else:
+                datasets.append((item, fingerprint, dataset_in))
+        self._created(datasets, bulk.create_datasets(self.session, [
+            (d, source_key(self.source_name, item.remote_id)) for item, _, d in datasets],
+            base_url=self.base_url) if datasets else [])
+        links, self._links = self._links, []
+        ids = bulk.insert_ids(self.session, HarvestRecord, [row for row, _ in links])
+        identities = [{"record_id": record_id, "key": key}
+                      for (_, keys), record_id in zip(links, ids, strict=True)
+                      for key in dict.fromkeys(key[:600] for key in keys)]
+        if identities:
+            self.session.execute(insert(bulk.table_of(HarvestIdentity)), identities)
+        self._new_ids = set()
+
+    def _input(self, item: Harvested, build: Any) -> Any:
+        try:
+            return build(item)
+        except CatalogError as exc:
+            self._error(item.remote_id, str(exc), None)
+            return None
+
+    def _created(self, entries: Sequence[tuple[Harvested, str, Any]],
+                 results: Sequence[int | CatalogError]) -> None:
+        for (item, fingerprint, _), result in zip(entries, results, strict=True):
             if isinstance(result, CatalogError):
                 self._error(item.remote_id, str(result), None)
                 continue
-            result.source_hash = catalog_services.content_hash(object_in)
-            record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
-                                   kind=item.kind, entity_id=result.id or 0,
-                                   content_hash=fingerprint, flags=list(item.flags),
-                                   last_seen_job_id=self.job_id)
-            self.session.add(record)
-            self._pending.append((record, item.identities))
+            self._link(item, result, fingerprint)
             self.counts.added += 1
             self.preview.note("added", item.label or item.remote_id)
-        self._deferred = []
 
-    def _harvested(self, item: Harvested,
-                   record: HarvestRecord | None) -> HarvestRecord | None:
+    def _adopt(self, item: Harvested, fingerprint: str, record_in: Any) -> None:
+        """A record harvested before under this key but no longer linked (its source was
+        deleted and registered again) is taken over by the upsert rather than duplicated."""
+        key = source_key(self.source_name, item.remote_id)
+        try:
+            if item.kind is RecordKind.DATASET:
+                entity_id = catalog_services.upsert_dataset(
+                    self.session, key, record_in, base_url=self.base_url)[0].id
+            else:
+                entity_id = catalog_objects.upsert_object(
+                    self.session, key, record_in, base_url=self.base_url)[0].id
+        except CatalogError as exc:
+            self._error(item.remote_id, str(exc), None)
+            return
+        self._created([(item, fingerprint, record_in)], [entity_id or 0])
+
+    def _harvested(self, item: Harvested, record: HarvestRecord | None) -> None:
         fingerprint = raw_hash(item)
         label = item.label or item.remote_id
         for flag in item.flags:
@@ -205,52 +268,40 @@ class Store:
             record.missing_since = None
             if record.detached:
                 self.counts.unchanged += 1
-                return record
+                return
             if record.content_hash == fingerprint and not record.archived:
                 self.counts.unchanged += 1
-                return record
+                return
             if record.merged:
                 record.content_hash = fingerprint
-                self._add_identities(record, item.identities)
+                self._identity_updates.append((record.id or 0, item.identities))
                 self.counts.unchanged += 1
-                return record
+                return
             outcome = self._write(item, record.entity_id)
             restored = record.archived and self._restore(record)
             record.content_hash = fingerprint
             record.flags = list(item.flags)
-            self._add_identities(record, item.identities)
+            self._identity_updates.append((record.id or 0, item.identities))
             if outcome is Upsert.UNCHANGED and not restored:
                 self.counts.unchanged += 1
             else:
                 self.counts.updated += 1
                 self.preview.note("updated", label)
-            return record
+            return
         target = next((self._targets[(item.kind.value, key)] for key in item.identities
                        if (item.kind.value, key) in self._targets), None)
         if target is not None:
-            record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
-                                   kind=item.kind, entity_id=target, content_hash=fingerprint,
-                                   merged=True, flags=list(item.flags),
-                                   last_seen_job_id=self.job_id)
-            self.session.add(record)
-            self._pending.append((record, item.identities))
+            self._link(item, target, fingerprint, merged=True)
             self.counts.merged += 1
             self.preview.note("merged", label)
-            return record
+            return
         if item.kind is RecordKind.OBJECT and source_key(
-                self.source_name, item.remote_id) not in self._taken_keys:
-            # New objects are registered together at the end of the batch.
-            self._deferred.append((item, self._object_input(item), fingerprint))
-            return None
-        entity_id = self._create(item)
-        record = HarvestRecord(source_id=self.source_id, remote_id=item.remote_id,
-                               kind=item.kind, entity_id=entity_id, content_hash=fingerprint,
-                               flags=list(item.flags), last_seen_job_id=self.job_id)
-        self.session.add(record)
-        self._pending.append((record, item.identities))
-        self.counts.added += 1
-        self.preview.note("added", label)
-        return record
+                self.source_name, item.remote_id) in self._taken_keys:
+            self._adopt(item, fingerprint, self._object_input(item))
+            return
+        # New records are created together at the end of the batch.
+        self._deferred.append((item, fingerprint))
+        self._new_ids.add(item.remote_id)
 
     # -- catalog writes ---------------------------------------------------------------------
     def _dataset_input(self, item: Harvested, slug: str) -> DatasetInput:
@@ -292,43 +343,26 @@ class Store:
                                                    base_url=self.base_url)
         return outcome
 
-    def _create(self, item: Harvested) -> int:
-        key = source_key(self.source_name, item.remote_id)
-        # A record harvested before under this key but no longer linked (its source was deleted
-        # and registered again) is taken over by the upsert rather than duplicated.
-        taken = key in self._taken_keys
-        if item.kind is RecordKind.DATASET:
+    def _free_slugs(self, items: Sequence[Harvested]) -> list[str]:
+        """A slug per dataset: its wish if free, else the wish plus a hash of the record's
+        identity (stable across runs and sources, never a ``-1`` sequence); one query."""
+        options: list[list[str]] = []
+        for item in items:
             wish = slugify(str(item.data.get("slug") or "")) or slugify(
                 _first_text(item.data.get("title"))) or "dataset"
-            dataset_in = self._dataset_input(item, self._free_slug(wish, item.remote_id))
-            if taken:
-                dataset, _ = catalog_services.upsert_dataset(self.session, key, dataset_in,
-                                                             base_url=self.base_url)
-            else:
-                dataset = catalog_services.create_dataset(self.session, dataset_in,
-                                                          base_url=self.base_url, source_id=key)
-                dataset.source_hash = catalog_services.content_hash(dataset_in)
-            return dataset.id or 0
-        object_in = self._object_input(item)
-        if taken:
-            obj, _ = catalog_objects.upsert_object(self.session, key, object_in,
-                                                   base_url=self.base_url)
-        else:
-            obj = catalog_objects.create_object(self.session, object_in, base_url=self.base_url,
-                                                source_id=key)
-            obj.source_hash = catalog_services.content_hash(object_in)
-        return obj.id or 0
-
-    def _free_slug(self, wish: str, remote_id: str) -> str:
-        """``wish`` if free, else ``wish`` plus a hash of the record's identity: stable across
-        runs and sources, never a ``-1`` sequence."""
-        candidates = [wish, f"{wish[:70]}-{_short_hash(self.source_name, remote_id)}",
-                      f"{wish[:60]}-{_short_hash(self.source_name, remote_id, length=16)}"]
-        for candidate in candidates:
-            taken = self.session.exec(select(Dataset.id).where(Dataset.slug == candidate)).first()
-            if taken is None:
-                return candidate
-        return f"dataset-{_short_hash(self.source_name, remote_id, length=32)}"
+            options.append([
+                wish, f"{wish[:70]}-{_short_hash(self.source_name, item.remote_id)}",
+                f"{wish[:60]}-{_short_hash(self.source_name, item.remote_id, length=16)}",
+                f"dataset-{_short_hash(self.source_name, item.remote_id, length=32)}"])
+        candidates = sorted({slug for choices in options for slug in choices})
+        taken = set(self.session.exec(select(Dataset.slug).where(
+            col(Dataset.slug).in_(candidates)))) if candidates else set()
+        chosen: list[str] = []
+        for choices in options:
+            slug = next((c for c in choices[:-1] if c not in taken), choices[-1])
+            taken.add(slug)
+            chosen.append(slug)
+        return chosen
 
     def _ensure_agent(self, agent: AgentData) -> None:
         if agent.slug in self._agents:
@@ -372,16 +406,22 @@ class Store:
         keys = sorted({key for item in items for key in item.identities})
         if not keys:
             return {}
+        # A configured key (match:…) and a built-in key of the same value find each other.
+        wanted: dict[str, list[str]] = {}
+        for key in keys:
+            for candidate in (key, *match_rules.counterparts(key)):
+                wanted.setdefault(candidate[:600], []).append(key)
         found: dict[tuple[str, str], int] = {}
         rows = self.session.exec(
             select(HarvestRecord.kind, HarvestIdentity.key, HarvestRecord.entity_id)
             .join(HarvestIdentity, col(HarvestIdentity.record_id) == col(HarvestRecord.id))
-            .where(col(HarvestIdentity.key).in_(keys),
+            .where(col(HarvestIdentity.key).in_(sorted(wanted)),
                    HarvestRecord.source_id != self.source_id,
                    col(HarvestRecord.detached).is_(False))
             .order_by(col(HarvestRecord.id)))
-        for kind, key, entity_id in rows:
-            found.setdefault((kind, key), entity_id)
+        for kind, candidate, entity_id in rows:
+            for key in wanted[candidate]:
+                found.setdefault((kind, key), entity_id)
         iris = [key[4:] for key in keys if key.startswith("iri:")]
         if iris:
             for dataset_id, iri in self.session.exec(select(Dataset.id, Dataset.iri).where(
@@ -400,14 +440,19 @@ class Store:
                     column.in_(keys))) if k)
         return taken
 
-    def _add_identities(self, record: HarvestRecord, keys: Iterable[str]) -> None:
-        wanted = {key[:600] for key in keys}
+    def _write_identity_updates(self) -> None:
+        """Identities new to the batch's known records (one query, one executemany)."""
+        updates, self._identity_updates = self._identity_updates, []
+        wanted = {(record_id, key[:600]) for record_id, keys in updates for key in keys}
         if not wanted:
             return
-        present = set(self.session.exec(select(HarvestIdentity.key).where(
-            HarvestIdentity.record_id == record.id)))
-        for key in sorted(wanted - present):
-            self.session.add(HarvestIdentity(record_id=record.id or 0, key=key))
+        present = set(self.session.exec(select(
+            HarvestIdentity.record_id, HarvestIdentity.key).where(col(
+                HarvestIdentity.record_id).in_({record_id for record_id, _ in wanted}))))
+        rows = [{"record_id": record_id, "key": key}
+                for record_id, key in sorted(wanted - present)]
+        if rows:
+            self.session.execute(insert(bulk.table_of(HarvestIdentity)), rows)
 
     # -- archiving --------------------------------------------------------------------------
     def has_records(self) -> bool:

@@ -52,10 +52,13 @@ def _option_pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--schedule", default=Schedule.DAILY.value, show_default=True,
               type=click.Choice([s.value for s in Schedule]))
 @click.option("--option", "options", multiple=True, help="KEY=VALUE adapter option (repeatable)")
+@click.option("--match", "match", multiple=True, metavar="FIELD=REGEX",
+              help="merge rule (repeatable): the first group of REGEX over FIELD (identifier, "
+                   "landing-page, iri, remote-id) is an identity shared with other sources")
 @with_appcontext
 def harvest_add(name: str, type_: str, url: str, publisher: str | None,
                 metadata_prefix: str | None, set_spec: str | None, schedule: str,
-                options: tuple[str, ...]) -> None:
+                options: tuple[str, ...], match: tuple[str, ...]) -> None:
     """Register a harvest source."""
     if type_ in services.FILE_TYPES and "://" not in url and not url.startswith("/"):
         url = str(Path(url).resolve())  # a file source given relative to where one stands
@@ -63,7 +66,8 @@ def harvest_add(name: str, type_: str, url: str, publisher: str | None,
         with transaction(state().engine) as session:
             services.add_source(session, name=name, type=type_, url=url, publisher=publisher,
                                 metadata_prefix=metadata_prefix, set_spec=set_spec,
-                                schedule=schedule, options=_option_pairs(options))
+                                schedule=schedule, options=_option_pairs(options),
+                                match=match)
     except CatalogError as exc:
         _fail(str(exc))
     click.echo(f"source {name} added ({type_}, {schedule})")
@@ -174,12 +178,15 @@ def harvest_show(name: str, as_json: bool, limit: int) -> None:
             click.echo(json.dumps({
                 "source": source.name, "type": source.type, "url": source.url,
                 "schedule": source.schedule, "publisher": source.publisher,
+                "match": list((source.options or {}).get("match") or []),
                 "last_job": jobs[0].as_json() if jobs else None,
             }, ensure_ascii=False, indent=2))
             return
         click.echo(f"{source.name} ({source.type}, {source.schedule}) {source.url}")
         if source.publisher:
             click.echo(f"  publisher: {source.publisher}")
+        for rule in (source.options or {}).get("match") or []:
+            click.echo(f"  merge rule: {rule}")
         if not jobs:
             click.echo("  never run")
         for job in jobs:

@@ -75,3 +75,18 @@ def test_a_failed_run_exits_non_zero(cli: FlaskCliRunner, server: LocalServer) -
     result = cli.invoke(harvest, ["run", "down"])
     assert result.exit_code == 1
     assert "failed" in result.output and "HTTP status 404" in result.output
+
+
+def test_a_merge_rule_is_stored_shown_and_a_bad_one_refused(cli: FlaskCliRunner,
+                                                            server: LocalServer) -> None:
+    rule = r"landing-page=/doprava/(linka-\d+)"
+    added = cli.invoke(harvest, ["add", "mesto", "--type", "ckan", "--url", server.url("/"),
+                                 "--publisher", "liberecky-kraj", "--match", rule])
+    assert added.exit_code == 0, added.output
+    assert f"merge rule: {rule}" in cli.invoke(harvest, ["show", "mesto"]).output
+    shown = json.loads(cli.invoke(harvest, ["show", "mesto", "--json"]).output)
+    assert shown["match"] == [rule]
+    bad = cli.invoke(harvest, ["add", "jiny", "--type", "ckan", "--url", server.url("/"),
+                               "--match", "landing-page=linka-\\d+"])
+    assert bad.exit_code == 2
+    assert "match: 'linka-\\\\d+' has no capture group" in bad.output

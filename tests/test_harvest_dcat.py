@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from catalog.models import Dataset
+from catalog.models import DataService, Dataset
 from catalog.queries import dataset_view
 from catalog.rdf.contexts import CONTEXT_2021, CONTEXT_2024
 from harvesters.http import HttpClient, HttpPolicy
@@ -135,6 +135,35 @@ def test_a_dcat_dataset_is_mapped(engine: Engine, dcat: LocalServer) -> None:
     assert view.contact is not None and view.contact.email == "ovzdusi@jablonec.test"
     [csv] = view.distributions
     assert (csv.format, csv.media_type) == (FILE_TYPE + "CSV", "text/csv")
+
+
+SERVED = """
+<https://data.jablonec.test/dataset/ovzdusi-1/csv> dcat:accessService
+  <https://data.jablonec.test/api> .
+<https://data.jablonec.test/api> a dcat:DataService ; dct:title "Měřicí API"@cs ;
+  dcat:endpointURL <https://data.jablonec.test/api/v1> .
+"""
+
+
+def test_a_page_with_a_data_service_is_stored_with_the_others(engine: Engine,
+                                                               dcat: LocalServer) -> None:
+    # A dataset whose distribution names its data service is created one by one, among
+    # datasets created in bulk: all with their distributions and contact points.
+    dcat.route("/catalog.ttl", Reply((PREFIXES + PUBLISHER + "".join(
+        turtle_dataset(n) for n in range(1, 4)) + SERVED).encode(), headers=TURTLE))
+    report = run(engine)
+    assert (report.counts.added, report.counts.errored) == (3, 0)
+    with Session(engine) as session:
+        views = [dataset_view(session, f"ovzdusi-{n}") for n in range(1, 4)]
+        service = session.exec(select(DataService)).one()
+    assert [len(view.distributions) for view in views] == [1, 1, 1]
+    assert views[0].distributions[0].access_service_id == service.id
+    assert service.endpoint_url == "https://data.jablonec.test/api/v1"
+    assert all(view.distributions[0].access_service_id is None for view in views[1:])
+    assert all(view.contact and view.contact.email == "ovzdusi@jablonec.test" for view in views)
+    assert len({view.distributions[0].iri for view in views}) == 3
+    assert all(view.distributions[0].iri.endswith(f"/distributions/{view.distributions[0].id}")
+               for view in views)
 
 
 RDF_XML = """<?xml version="1.0" encoding="utf-8"?>

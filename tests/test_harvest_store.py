@@ -11,6 +11,7 @@ from catalog.errors import ValidationError
 from catalog.models import CollectionObject, SearchOutbox
 from catalog.objects import create_objects
 from catalog.schemas import ObjectInput
+from catalog.services import content_hash
 from harvesters.models import IssueKind
 from harvesters.store import MAX_EXAMPLES, OTHER, IssueLog
 from tests.conftest import BASE_URL
@@ -25,9 +26,12 @@ def test_objects_are_registered_in_one_batch_with_iris_and_outbox_rows(engine: E
     items.append((ObjectInput.model_validate(museum_object("S 9", institution="nikde")), None))
     with transaction(engine) as session:
         results = create_objects(session, items, base_url=BASE_URL)
-    first, second, duplicate, unknown = results
-    assert isinstance(first, CollectionObject) and isinstance(second, CollectionObject)
-    assert first.iri == f"{BASE_URL}/objects/{first.id}" and first.source_id == "src:1"
+    first_id, second_id, duplicate, unknown = results
+    assert isinstance(first_id, int) and isinstance(second_id, int)
+    with Session(engine) as session:
+        first = session.get(CollectionObject, first_id)
+    assert first is not None and first.iri == f"{BASE_URL}/objects/{first_id}"
+    assert first.source_id == "src:1" and first.source_hash == content_hash(items[0][0])
     assert isinstance(duplicate, ValidationError) and duplicate.field == "inventory_number"
     assert isinstance(unknown, ValidationError) and "unknown institution 'nikde'" in str(unknown)
     with transaction(engine) as session:

@@ -7,6 +7,7 @@ Meilisearch normalises sortable strings (NFKD, lower case) and would merge any r
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Primary letters: č ř š ž and ch are letters of their own; accents on the other vowels and on
@@ -25,34 +26,40 @@ _PRIMARY = {letter: _LETTER0 + index for index, letter in enumerate(_PRIMARY_LET
 _SECONDARY = {letter: index for index, letter in enumerate(_SECONDARY_LETTERS)}
 
 
-def _symbols(text: str) -> list[str]:
-    symbols: list[str] = []
-    index = 0
-    while index < len(text):
-        if text.startswith("ch", index):
-            symbols.append("ch")
-            index += 2
-        else:
-            symbols.append(text[index])
-            index += 1
-    return symbols
+_SYMBOL = re.compile("ch|.", re.DOTALL)
+# symbol → (primary, secondary) digits; primary "" for a symbol that does not sort, " " for a
+# space. A per-symbol cache: titles are keyed by the hundred thousand when (re)indexing.
+_CODES: dict[str, tuple[str, str]] = {}
+
+
+def _code(symbol: str) -> tuple[str, str]:
+    base = _FOLD.get(symbol, symbol)
+    if base not in _PRIMARY and symbol.isalpha():
+        base = unicodedata.normalize("NFKD", symbol)[0]  # a foreign letter: ö → o
+    if base in _PRIMARY:
+        return f"{_PRIMARY[base]:02d}", f"{_SECONDARY.get(symbol, 0):02d}"
+    if symbol.isascii() and symbol.isdigit():
+        return f"{_DIGIT0 + int(symbol):02d}", ""
+    if symbol.isalpha():
+        return f"{_OTHER:02d}", ""
+    return (" " if symbol.isspace() else ""), ""
 
 
 def czech_sort_key(text: str) -> str:
     """A string of ASCII digits whose plain order is the Czech alphabetical order of ``text``."""
-    primary: list[int] = []
-    secondary: list[int] = []
-    for symbol in _symbols(unicodedata.normalize("NFC", text.casefold())):
-        base = _FOLD.get(symbol, symbol)
-        if base not in _PRIMARY and symbol.isalpha():
-            base = unicodedata.normalize("NFKD", symbol)[0]  # a foreign letter: ö → o
-        if base in _PRIMARY:
-            primary.append(_PRIMARY[base])
-            secondary.append(_SECONDARY.get(symbol, 0))
-        elif symbol.isascii() and symbol.isdigit():
-            primary.append(_DIGIT0 + int(symbol))
-        elif symbol.isalpha():
-            primary.append(_OTHER)
-        elif symbol.isspace() and primary and primary[-1] != _SPACE:
-            primary.append(_SPACE)
-    return "".join(f"{n:02d}" for n in primary) + "!" + "".join(f"{n:02d}" for n in secondary)
+    primary: list[str] = []
+    secondary: list[str] = []
+    space = f"{_SPACE:02d}"
+    for symbol in _SYMBOL.findall(unicodedata.normalize("NFC", text.casefold())):
+        codes = _CODES.get(symbol)
+        if codes is None:
+            codes = _CODES[symbol] = _code(symbol)
+        first, second = codes
+        if first == " ":
+            if primary and primary[-1] != space:
+                primary.append(space)
+        elif first:
+            primary.append(first)
+            if second:
+                secondary.append(second)
+    return "".join(primary) + "!" + "".join(secondary)

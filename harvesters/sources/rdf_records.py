@@ -18,6 +18,7 @@ from catalog import vocabularies as voc
 from catalog.errors import CatalogError
 from catalog.rdf import dcat_ap_3, dcat_ap_cz
 from catalog.rdf.contexts import CONTEXTS, UnknownContext
+from catalog.rdf.indexed import read_graph
 from catalog.rdf.parse import (
     RdfSyntaxError,
     dataset_slug,
@@ -108,6 +109,9 @@ def parse_document(fetched: Fetched) -> Graph:
         except ValueError as exc:
             raise ParseError(f"malformed JSON-LD at {fetched.url}: {exc}") from None
         refuse_remote_contexts(document)
+    fast = read_graph(fetched.content, syntax, fetched.url)
+    if fast is not None:
+        return fast
     content = fetched.content
     if syntax == "text/turtle" and b"@base" not in content[:4096]:
         # Relative IRIs (a Hydra ``<?page=2>``) resolve against the page's own URL; rdflib
