@@ -239,11 +239,19 @@ class HttpClient:
 
     @contextmanager
     def stream(self, url: str, *, params: Mapping[str, str] | None = None,
-               headers: Mapping[str, str] | None = None) -> Iterator[CappedStream]:
+               headers: Mapping[str, str] | None = None,
+               validators: Validators | None = None) -> Iterator[CappedStream]:
         """GET ``url`` as a file-like stream (for ``lxml.etree.iterparse``); the size cap and
-        the total timeout apply while it is read."""
-        with self._open("GET", url, params=params, headers=headers) as response:
-            yield CappedStream(self._chunks(response))
+        the total timeout apply while it is read. With ``validators`` a 304 answer gives an
+        empty stream whose ``not_modified`` is true."""
+        with self._open("GET", url, params=params, headers=headers,
+                        validators=validators) as response:
+            found = Validators(response.headers.get("ETag"),
+                               response.headers.get("Last-Modified"))
+            if response.status_code == 304:
+                yield CappedStream(iter(()), validators=found, not_modified=True)
+                return
+            yield CappedStream(self._chunks(response), validators=found)
 
     @contextmanager
     def _open(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
@@ -389,7 +397,10 @@ def _retry_after_seconds(value: str | None) -> float | None:
 class CappedStream:
     """A read-only file-like view of a response body (already capped by the client)."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], *, validators: Validators | None = None,
+                 not_modified: bool = False) -> None:
+        self.validators = validators or Validators()
+        self.not_modified = not_modified
         self._chunks = chunks
         self._buffer = b""
         self._done = False

@@ -112,10 +112,8 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
         rules = match_rules.rules_of(source.options)
         is_full = _wants_full(source, adapter.incremental, full, scheduled, settings.full_every)
         source_id = source.id or 0
-        state = RunState(since=None if is_full else source.cursor,
-                         validators={url: Validators(v.get("etag"), v.get("last_modified"))
-                                     for url, v in (source.validators or {}).items()})
-    started = clock()
+        state = _state(source, is_full)
+    started = state.started = clock()
     job_id = jobs.create_job(engine, source_id, full=is_full, now=started)
     if not jobs.acquire_lock(engine, source_id, job_id, started):
         message = "another run of this source is in progress; this one did not start"
@@ -134,7 +132,11 @@ def run_source(engine: Engine, name: str, *, http: HttpClient, settings: Harvest
                           issues=issues, preview=report.preview)
             items = match_rules.with_rule_keys(adapter.items(http, state), rules)
             _consume(items, store, settings, started, clock, progress)
-            if is_full and state.complete and not state.not_modified:
+            counts.unchanged += state.unchanged
+            if state.not_modified:
+                counts.unchanged += store.keep_present()
+            _forget_failed(state, store.failed)
+            if is_full and (state.complete or state.not_modified):
                 _archive(store, issues, clock(), settings)
     except (HarvestError, CatalogError) as exc:
         report.status, report.error = JobStatus.FAILED, _failure(exc, counts)
@@ -243,6 +245,26 @@ def _zero(counts: Counts) -> None:
         setattr(counts, name, 0)
 
 
+def _state(source: HarvestSource, is_full: bool) -> RunState:
+    """A run's state with the validators (and the adapter's notes) kept by the last run."""
+    validators: dict[str, Validators] = {}
+    notes: dict[str, dict[str, object]] = {}
+    for url, kept in (source.validators or {}).items():
+        validators[url] = Validators(kept.get("etag"), kept.get("last_modified"))
+        extra = {k: v for k, v in kept.items() if k not in ("etag", "last_modified")}
+        if extra:
+            notes[url] = extra
+    return RunState(since=None if is_full else source.cursor, validators=validators,
+                    notes=notes)
+
+
+def _forget_failed(state: RunState, failed: set[str]) -> None:
+    """A record that failed is read again next time even if its document is unchanged (its
+    entry stays: an LKOD source lists its documents by these keys)."""
+    for remote_id in failed & state.validators.keys():
+        state.validators[remote_id] = Validators()
+
+
 def _remember(engine: Engine, source_id: int, state: RunState, status: JobStatus,
               scheduled: bool) -> None:
     """After a successful run keep the incremental cursor and the HTTP validators."""
@@ -257,7 +279,8 @@ def _remember(engine: Engine, source_id: int, state: RunState, status: JobStatus
         if state.cursor:
             source.cursor = state.cursor
         if state.validators:
-            source.validators = {url: {"etag": v.etag, "last_modified": v.last_modified}
+            source.validators = {url: {"etag": v.etag, "last_modified": v.last_modified,
+                                       **state.notes.get(url, {})}
                                  for url, v in state.validators.items()}
 
 

@@ -16,6 +16,7 @@ from catalog.models import Agent, CollectionObject, Dataset
 from catalog.permissions import Action, Principal, require
 from catalog.schemas import SLUG_RE, URL_RE
 from harvesters import match_rules
+from harvesters.errors import HarvestError
 from harvesters.models import (
     HarvestIdentity,
     HarvestIssue,
@@ -26,6 +27,7 @@ from harvesters.models import (
     Schedule,
     SourceType,
 )
+from harvesters.sources.dcat import modified_since_option
 
 METADATA_PREFIXES = ("lido", "edm")
 FILE_TYPES = (SourceType.LIDO,)  # may read a local path instead of a URL
@@ -72,6 +74,11 @@ def add_source(session: Session, *, name: str, type: str, url: str,
         raise ValidationError("publisher", "museum sources need the holding institution "
                               "(--publisher SLUG)")
     stored = dict(options or {})
+    if type == SourceType.DCAT:
+        try:
+            modified_since_option(stored)
+        except HarvestError as exc:
+            raise ValidationError("options", str(exc)) from None
     if match:
         stored["match"] = [rule.text for rule in match_rules.parse_rules(match)]
     source = HarvestSource(name=name, type=type, url=url, publisher=publisher,

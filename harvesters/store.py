@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from catalog import bulk
@@ -24,7 +24,7 @@ from catalog.schemas import DatasetInput, ObjectInput, parse_input
 from catalog.services import Upsert
 from harvesters import match_rules
 from harvesters.models import HarvestIdentity, HarvestRecord, IssueKind, RecordKind
-from harvesters.sources.base import AgentData, Deleted, Failed, Harvested, Item
+from harvesters.sources.base import AgentData, Deleted, Failed, Harvested, Item, Unchanged
 
 MAX_MESSAGES = 200  # distinct messages kept per job and kind; the rest are counted together
 MAX_EXAMPLES = 10
@@ -129,6 +129,9 @@ class Store:
         self.issues = issues
         self.preview = preview
         self._agents: set[str] = set()
+        # Remote ids of the records that failed in this job (their documents' HTTP validators
+        # are forgotten, so an unchanged but failing document is read again next time).
+        self.failed: set[str] = set()
 
     # -- items ------------------------------------------------------------------------------
     def apply(self, items: Sequence[Item]) -> None:
@@ -161,6 +164,8 @@ class Store:
                 if record is not None:
                     record.last_seen_job_id = self.job_id
                     self._archive(record, item.remote_id)
+            elif isinstance(item, Unchanged):
+                self._unchanged(item, record)
             else:
                 try:
                     self._harvested(item, record)
@@ -172,7 +177,31 @@ class Store:
         # Memory stays flat: nothing of this batch is needed by the next one.
         self.session.expunge_all()
 
+    def _unchanged(self, item: Unchanged, record: HarvestRecord | None) -> None:
+        """A record whose document answered 304: seen and unchanged, unless the catalog does
+        not hold it live (it failed or was archived before): then it must be read again."""
+        if record is None or record.archived:
+            self._error(item.remote_id, "the record's document answered 304 Not Modified but "
+                        "the catalog does not hold the record: it is read again next run",
+                        record)
+            return
+        record.last_seen_job_id = self.job_id
+        self.counts.unchanged += 1
+
+    def keep_present(self) -> int:
+        """The whole source answered 304 Not Modified: every record present at its last read
+        (not missing, not archived) is still there and unchanged; they are marked seen by this
+        job (one UPDATE) so a full run archives exactly what a read would. Returns how many."""
+        result = self.session.execute(
+            update(HarvestRecord)
+            .where(col(HarvestRecord.source_id) == self.source_id,
+                   col(HarvestRecord.missing_since).is_(None),
+                   col(HarvestRecord.archived).is_(False))
+            .values(last_seen_job_id=self.job_id))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def _error(self, remote_id: str, message: str, record: HarvestRecord | None) -> None:
+        self.failed.add(remote_id)
         self.counts.errored += 1
         self.issues.add(IssueKind.ERROR, message, remote_id)
         if record is not None:

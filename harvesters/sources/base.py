@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from harvesters.http import HttpClient, Validators
@@ -36,13 +37,20 @@ class RunState:
     ``since``: start of an incremental run (None: read everything). ``complete``: the adapter
     read the source from start to end (only then may missing records be archived).
     ``cursor``: where the next incremental run starts. ``validators``: per-URL HTTP validators
-    for conditional GETs; an adapter whose documents all answered 304 sets ``not_modified``."""
+    for conditional GETs, with ``notes``, what an adapter keeps beside them (a DCAT page's next
+    link and record count); an adapter whose whole source answered 304 sets ``not_modified``
+    (the framework then keeps every record present at the last read). ``unchanged``: records
+    known unchanged without being yielded (a page that answered 304). ``started``: when the
+    run started (None in a preview)."""
 
     since: str | None = None
     complete: bool = False
     cursor: str | None = None
     validators: dict[str, Validators] = field(default_factory=dict)
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     not_modified: bool = False
+    unchanged: int = 0
+    started: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,15 @@ class Failed:
     message: str
 
 
-Item = Harvested | Deleted | Failed
+@dataclass(frozen=True)
+class Unchanged:
+    """The record's own document answered 304 Not Modified: it is counted unchanged and kept
+    (not archived) without being read again."""
+
+    remote_id: str
+
+
+Item = Harvested | Deleted | Failed | Unchanged
 
 
 class Source(Protocol):

@@ -1,5 +1,6 @@
 """LIDO file source: one ``lido:lido`` or a ``lido:lidoWrap`` of many, from an http(s) URL or a
-local path (an upload saved by the museum import), streamed record by record."""
+local path (an upload saved by the museum import), streamed record by record; a URL is fetched
+with a conditional GET."""
 
 from __future__ import annotations
 
@@ -31,8 +32,15 @@ class LidoFileSource:
             with path.open("rb") as stream:
                 yield from self._records(stream)
         else:
-            with http.stream(url, headers={"Accept": "application/xml, text/xml"}) as stream:
+            # Conditional GET: an unchanged file (304) is not read again; the whole source
+            # is then as it was at the last read.
+            with http.stream(url, headers={"Accept": "application/xml, text/xml"},
+                             validators=state.validators.get(url)) as stream:
+                if stream.not_modified:
+                    state.not_modified = True
+                    return
                 yield from self._records(stream)
+            state.validators[url] = stream.validators
         state.complete = True
 
     def _records(self, stream: object) -> Iterator[Item]:

@@ -1,5 +1,6 @@
 """LKOD source (Czech DCAT-AP-CZ local catalog): the catalog document lists dataset IRIs, each
-dereferenced for its full record. Both JSON-LD contexts (2021-01-11 and 2024-05-28) are read
+dereferenced for its full record, each with a conditional GET (an unchanged record is not read
+again). Both JSON-LD contexts (2021-01-11 and 2024-05-28) are read
 with the local copies in ``catalog.rdf.contexts``: a remote ``@context`` is never fetched."""
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections.abc import Iterator
 from catalog.rdf.dcat_ap_cz import parse_lkod_catalog
 from catalog.rdf.parse import iter_datasets
 from harvesters.errors import FetchError, ParseError
-from harvesters.http import HttpClient
-from harvesters.sources.base import Failed, Item, RunState, SourceConfig
+from harvesters.http import Fetched, HttpClient, Validators
+from harvesters.sources.base import Failed, Item, RunState, SourceConfig, Unchanged
 from harvesters.sources.rdf_records import (
     ACCEPT,
     dataset_item,
@@ -30,8 +31,8 @@ class LkodSource:
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
 
-    def dataset_iris(self, http: HttpClient) -> list[str]:
-        fetched = http.get(self.config.url, headers={"Accept": JSON_LD_FIRST})
+    def dataset_iris(self, fetched: Fetched) -> list[str]:
+        """The dataset IRIs a fetched catalog document lists."""
         if fetched.content_type in ("application/ld+json", "application/json") or \
                 fetched.url.split("?")[0].endswith((".jsonld", ".json")):
             try:
@@ -51,10 +52,27 @@ class LkodSource:
         return sorted({str(o) for o in graph.objects(None, DCAT.dataset)})
 
     def items(self, http: HttpClient, state: RunState) -> Iterator[Item]:
-        iris = self.dataset_iris(http)
+        """Every listed record, each with a conditional GET: a document that answers 304 is
+        ``Unchanged`` (not parsed). The catalog file is fetched conditionally too; when it is
+        unchanged the list is the one kept from the last run (the validators' keys: every
+        listed document has an entry, with or without validators)."""
+        known, url = state.validators, self.config.url
+        catalog = http.get(url, headers={"Accept": JSON_LD_FIRST}, validators=known.get(url))
+        if catalog.not_modified:
+            iris = [iri for iri in known if iri != url]
+            remembered = {url: known.get(url, Validators())}
+        else:
+            iris = self.dataset_iris(catalog)
+            remembered = {url: catalog.validators}
         for iri in dict.fromkeys(iris):
+            remembered[iri] = Validators()
             try:
-                fetched = http.get(iri, headers={"Accept": JSON_LD_FIRST})
+                fetched = http.get(iri, headers={"Accept": JSON_LD_FIRST},
+                                   validators=known.get(iri))
+                if fetched.not_modified:
+                    remembered[iri] = known.get(iri, Validators())
+                    yield Unchanged(iri)
+                    continue
                 graph = parse_document(fetched)
             except (FetchError, ParseError) as exc:
                 # One unreachable or broken record is that record's error: the others go on
@@ -64,7 +82,9 @@ class LkodSource:
             if iri not in set(iter_datasets(graph)):
                 yield Failed(iri, "the dataset record does not describe the listed dataset IRI")
                 continue
+            remembered[iri] = fetched.validators
             yield dataset_item(graph, iri)
+        state.validators = remembered
         state.complete = True
 
 
