@@ -3,10 +3,13 @@ failure mode: an error status, a slow or endless body, a redirect), and every re
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -114,3 +117,50 @@ class LocalServer:
 def serve() -> Iterator[LocalServer]:
     with LocalServer() as server:
         yield server
+
+
+@dataclass
+class Versioned:
+    """Documents served as an HTTP/1.1 origin serves files: each with an ``ETag`` (a hash of
+    its body) and a ``Last-Modified`` (moved an hour on every change), answering 304 to a
+    matching ``If-None-Match`` or, without one, to an ``If-Modified-Since`` not older than the
+    document (RFC 9110 13.1). Counts what it answered, per path and query."""
+
+    documents: dict[str, bytes] = field(default_factory=dict)
+    content_type: str = "text/turtle; charset=utf-8"
+    etags: bool = True  # False: Last-Modified only
+    modified: dict[str, int] = field(default_factory=dict)
+    conditional: int = 0  # requests that carried a validator
+    not_modified: int = 0  # answered 304
+    served: int = 0  # answered 200 with a body
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.documents.get(key) != body:
+            self.documents[key] = body
+            self.modified[key] = self.modified.get(key, 0) + 1
+
+    def __call__(self, request: Request) -> Reply:
+        page = request.query.get("page", [""])[0]
+        key = request.path + (f"?page={page}" if page else "")
+        if key not in self.documents:
+            return Reply(b"not found", 404)
+        body = self.documents[key]
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        stamp = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=self.modified[key])
+        headers = {"Content-Type": self.content_type,
+                   "Last-Modified": email.utils.format_datetime(stamp, usegmt=True)}
+        if self.etags:
+            headers["ETag"] = etag
+        match, since = request.headers.get("If-None-Match"), request.headers.get(
+            "If-Modified-Since")
+        if match or since:
+            self.conditional += 1
+        if match is not None:
+            fresh = self.etags and etag in (m.strip() for m in match.split(","))
+        else:
+            fresh = since is not None and email.utils.parsedate_to_datetime(since) >= stamp
+        if fresh:
+            self.not_modified += 1
+            return Reply(b"", 304, {k: v for k, v in headers.items() if k != "Content-Type"})
+        self.served += 1
+        return Reply(body, headers=headers)

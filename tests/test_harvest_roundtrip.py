@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from catalog.models import CollectionObject, Dataset, Distribution, RecordState
+from catalog.db import transaction
+from catalog.models import CollectionObject, Dataset, Distribution, RecordState, utcnow
 from harvesters.models import JobStatus
 from harvesters.runner import run_source
 from portal import migrate
@@ -115,3 +117,32 @@ def test_our_own_oai_pmh_harvests_into_an_empty_register(portal: tuple[str, Engi
 
     assert report.counts.added > 0
     assert fields(sqlite_engine) == fields(source)
+
+
+def test_our_own_catalog_is_harvested_incrementally_with_modified_since(
+        portal: tuple[str, Engine], sqlite_engine: Engine) -> None:
+    """--option modified_since=true: an incremental run asks /catalog.ttl?modified_since=<last
+    run start - 5 min>, reads only what changed since, and archives nothing it did not see."""
+    base, source = portal
+    with transaction(source) as session:  # the demo's datasets were last changed long ago
+        session.execute(update(Dataset).values(updated_at=datetime(2026, 1, 1)))
+    add_agents(sqlite_engine)
+    add_source(sqlite_engine, "self-since", "dcat", base + "/catalog.ttl",
+               publisher="liberecky-kraj", options={"modified_since": "true"})
+    first = run_source(sqlite_engine, "self-since", http=http(), settings=SETTINGS)
+    assert first.full and first.status is JobStatus.DONE and first.counts.added > 1
+    with transaction(source) as session:  # a curator edits one dataset
+        dataset = session.exec(select(Dataset).where(
+            Dataset.state == RecordState.PUBLISHED).order_by(Dataset.id)).first()
+        assert dataset is not None
+        dataset.title = {**dataset.title, "cs": "Upraveno po první sklizni"}
+        dataset.updated_at = utcnow()
+        edited = dataset.iri
+    client = http()
+    sent: list[str] = []
+    client.session.hooks["response"].append(lambda r, *a, **k: sent.append(r.url))
+    again = run_source(sqlite_engine, "self-since", http=client, settings=SETTINGS)
+    assert not again.full and again.status is JobStatus.DONE
+    assert "modified_since=" in sent[0]
+    assert (again.counts.updated, again.counts.seen, again.counts.archived) == (1, 1, 0)
+    assert _harvested(sqlite_engine)[edited]["title"]["cs"] == "Upraveno po první sklizni"

@@ -43,8 +43,10 @@ class DcatRdfSource:
     A full run reads every page unconditionally (archiving needs every record seen). An
     incremental run either asks for ``?modified_since=`` (``--option modified_since=true``, for
     catalogs that honour it as ckanext-dcat and this portal do) or, by default, sends each
-    page's validators from the last run: a first page answering 304 ends the run with
-    everything unchanged; a later page answering 304 is skipped by its remembered next link."""
+    page's validators from the last run: a page answering 304 is skipped by its remembered
+    next link and its records count unchanged; when every page answers 304 the run ends with
+    everything unchanged. Every page is asked, not only the first: a catalog that is not
+    sorted newest change first changes a later page alone."""
 
     incremental = True
 
@@ -63,6 +65,7 @@ class DcatRdfSource:
         remembered: dict[str, Validators] = {}
         visited: set[str] = set()
         digests: set[str] = set()
+        read = skipped = 0
         while url is not None:
             if url in visited or len(visited) >= self.max_pages:
                 raise ParseError(f"Hydra paging loops or never ends: {url} was already read "
@@ -70,13 +73,9 @@ class DcatRdfSource:
             visited.add(url)
             page_url = url
             fetched = http.get(url, headers={"Accept": ACCEPT}, validators=known.get(url))
-            if fetched.not_modified and len(visited) == 1:
-                state.not_modified = True  # the first page: nothing changed since last run
-                self._advance(state)
-                return
             if fetched.not_modified and "next" in notes.get(url, {}):
                 remembered[url] = known[url]
-                state.unchanged += int(notes[url].get("records", 0))
+                skipped += int(notes[url].get("records", 0))
                 url = notes[url]["next"]
                 continue
             if fetched.not_modified:  # a 304 without what we need to skip the page
@@ -86,6 +85,7 @@ class DcatRdfSource:
                 raise ParseError(f"Hydra paging loops: {url} repeats an earlier page")
             digests.add(digest)
             graph = parse_document(fetched)
+            read += 1
             records = 0
             for item in graph_items(graph):
                 records += 1
@@ -96,6 +96,10 @@ class DcatRdfSource:
                 remembered[page_url] = fetched.validators
                 state.notes[page_url] = {"next": url, "records": records}
         state.complete = True
+        if read == 0:  # every page answered 304: the whole catalog is as last read
+            state.not_modified = True
+        else:
+            state.unchanged += skipped
         if not self.modified_since:  # only the pages of this read are kept
             state.validators = remembered
             state.notes = {u: state.notes[u] for u in remembered}

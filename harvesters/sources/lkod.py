@@ -12,7 +12,14 @@ from catalog.rdf.dcat_ap_cz import parse_lkod_catalog
 from catalog.rdf.parse import iter_datasets
 from harvesters.errors import FetchError, ParseError
 from harvesters.http import Fetched, HttpClient, Validators
-from harvesters.sources.base import Failed, Item, RunState, SourceConfig, Unchanged
+from harvesters.sources.base import (
+    Failed,
+    Harvested,
+    Item,
+    RunState,
+    SourceConfig,
+    Unchanged,
+)
 from harvesters.sources.rdf_records import (
     ACCEPT,
     dataset_item,
@@ -82,8 +89,10 @@ class LkodSource:
             if iri not in set(iter_datasets(graph)):
                 yield Failed(iri, "the dataset record does not describe the listed dataset IRI")
                 continue
-            remembered[iri] = fetched.validators
-            yield dataset_item(graph, iri)
+            item = dataset_item(graph, iri)
+            if isinstance(item, Harvested):  # a record that failed is read again next time
+                remembered[iri] = fetched.validators
+            yield item
         state.validators = remembered
         state.complete = True
 
