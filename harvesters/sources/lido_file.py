@@ -29,18 +29,18 @@ class LidoFileSource:
             path = Path(url)
             if not path.is_file():
                 raise FetchError(url, "no such file")
-            with path.open("rb") as stream:
-                yield from self._records(stream)
+            with path.open("rb") as local:
+                yield from self._records(local)
         else:
             # Conditional GET: an unchanged file (304) is not read again; the whole source
             # is then as it was at the last read.
             with http.stream(url, headers={"Accept": "application/xml, text/xml"},
-                             validators=state.validators.get(url)) as stream:
-                if stream.not_modified:
+                             validators=state.validators.get(url)) as remote:
+                if remote.not_modified:
                     state.not_modified = True
                     return
-                yield from self._records(stream)
-            state.validators[url] = stream.validators
+                yield from self._records(remote)
+            state.validators[url] = remote.validators
         state.complete = True
 
     def _records(self, stream: object) -> Iterator[Item]:
