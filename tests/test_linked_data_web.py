@@ -200,3 +200,24 @@ def test_dataset_page_head_has_alternates_and_schema_org(demo_client: FlaskClien
     assert data["@type"] == "Dataset"
     assert data["name"] == "Rozpočet Libereckého kraje"
     assert data["distribution"][0]["@type"] == "DataDownload"
+
+
+@pytest.mark.parametrize("url", ["/catalog.ttl", "/catalog.nt?theme=TRAN", "/katalog.jsonld",
+                                 f"/datasets/{SLUG}.jsonld"])
+def test_rdf_documents_answer_conditional_requests(demo_client: FlaskClient, url: str) -> None:
+    first = demo_client.get(url)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('"') and first.get_data()
+    assert "ETag" in first.headers["Access-Control-Expose-Headers"]
+    again = demo_client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b"" and again.headers["ETag"] == etag
+    stale = demo_client.get(url, headers={"If-None-Match": '"0123456789abcdef"'})
+    assert stale.status_code == 200 and stale.get_data() == first.get_data()
+
+
+def test_each_document_has_its_own_etag(demo_client: FlaskClient) -> None:
+    tags = {demo_client.get(url).headers["ETag"]
+            for url in ("/catalog.ttl", "/catalog.nt", "/catalog.ttl?theme=TRAN",
+                        "/katalog.jsonld", f"/datasets/{SLUG}.ttl")}
+    assert len(tags) == 5
