@@ -218,3 +218,18 @@ def published_dataset_id(session: Session, key: str, *, numeric: bool = False) -
             select(Dataset).where(Dataset.slug == key[:200], Dataset.state == RecordState.PUBLISHED)
         ).first()
     return found.id if found is not None else None
+
+
+def count_for_publisher(session: Session, publisher_id: int) -> int:
+    """How many published reuses use a published dataset of the publisher (one count query on
+    the link table's dataset index)."""
+    of_publisher = (
+        select(ReuseDataset.reuse_id)
+        .join(Dataset, col(Dataset.id) == ReuseDataset.dataset_id)
+        .where(Dataset.publisher_id == publisher_id, Dataset.state == RecordState.PUBLISHED)
+    )
+    return session.exec(
+        select(func.count())
+        .select_from(Reuse)
+        .where(Reuse.status == ReuseStatus.PUBLISHED, col(Reuse.id).in_(of_publisher))
+    ).one()
