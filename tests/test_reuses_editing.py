@@ -27,10 +27,11 @@ from portal.state import state
 from tests.accounts import login, make_user, post_form
 from tests.test_reuses import catalog_with_dataset, people, reuse  # noqa: F401
 
-def published(engine: Engine, people: dict[str, Principal], **changes: Any) -> int:
+
+def published(engine: Engine, who: dict[str, Principal], **changes: Any) -> int:
     with transaction(engine) as session:
-        reuse_id = services.submit(session, people["user"], reuse(**changes)).id or 0
-        services.moderate(session, people["admin"], reuse_id, {"decision": "published"})
+        reuse_id = services.submit(session, who["user"], reuse(**changes)).id or 0
+        services.moderate(session, who["admin"], reuse_id, {"decision": "published"})
     return reuse_id
 
 
@@ -49,7 +50,8 @@ def found_ids(index: TantivyIndex, text: str) -> list[int]:
 
 
 def test_a_submitters_change_of_public_text_sends_a_published_reuse_back_to_moderation(
-    engine: Engine, people: dict[str, Principal]
+    engine: Engine,
+    people: dict[str, Principal],  # noqa: F811
 ) -> None:
     reuse_id = published(engine, people)
     with transaction(engine) as session:
@@ -61,7 +63,10 @@ def test_a_submitters_change_of_public_text_sends_a_published_reuse_back_to_mode
     assert same.changed == () and not same.resubmitted
     with transaction(engine) as session:
         moved = editing.edit(
-            session, people["user"], reuse_id, reuse(type="visualisation", url="https://new.example/")
+            session,
+            people["user"],
+            reuse_id,
+            reuse(type="visualisation", url="https://new.example/"),
         )
     assert moved.changed == ("url",) and moved.resubmitted
     assert status_of(engine, reuse_id) == ReuseStatus.PENDING
@@ -81,7 +86,8 @@ def test_a_submitters_change_of_public_text_sends_a_published_reuse_back_to_mode
 
 
 def test_an_administrators_edit_keeps_the_status_and_a_rejected_reuse_is_resubmitted(
-    engine: Engine, people: dict[str, Principal]
+    engine: Engine,
+    people: dict[str, Principal],  # noqa: F811
 ) -> None:
     reuse_id = published(engine, people)
     with transaction(engine) as session:
@@ -97,7 +103,8 @@ def test_an_administrators_edit_keeps_the_status_and_a_rejected_reuse_is_resubmi
 
 
 def test_only_the_submitter_and_administrators_may_edit_or_withdraw(
-    engine: Engine, people: dict[str, Principal]
+    engine: Engine,
+    people: dict[str, Principal],  # noqa: F811
 ) -> None:
     reuse_id = published(engine, people)
     for who in ("other", "unverified"):
@@ -125,7 +132,9 @@ def test_only_the_submitter_and_administrators_may_edit_or_withdraw(
 
 
 def test_the_index_holds_published_reuses_only(
-    engine: Engine, index: TantivyIndex, people: dict[str, Principal]
+    engine: Engine,
+    index: TantivyIndex,
+    people: dict[str, Principal],  # noqa: F811
 ) -> None:
     reuse_id = published(engine, people, title="Displej odjezdů")
     with transaction(engine) as session:
@@ -143,7 +152,8 @@ def test_the_index_holds_published_reuses_only(
     assert found_ids(index, "tabule") == [reuse_id]
     with transaction(engine) as session:
         editing.withdraw(session, people["user"], reuse_id)
-        services.moderate(session, people["admin"], waiting or 0, {"decision": "rejected", "note": "x"})
+        rejection = {"decision": "rejected", "note": "x"}
+        services.moderate(session, people["admin"], waiting or 0, rejection)
     drain_outbox(engine, index)
     assert found_ids(index, "tabule") == [] and found_ids(index, "displej") == []
     assert check(engine, index).drift == 0
@@ -231,3 +241,12 @@ def test_the_dataset_page_links_its_reuses_and_the_publisher_page_counts_them(
     )
     publisher = anonymous.get("/publishers/liberecky-kraj?lang=en").get_data(as_text=True)
     assert "<dt>Reuses of its data</dt><dd>1 reuse</dd>" in publisher
+
+
+def test_the_demos_published_reuses_are_in_the_search(demo_app: Flask) -> None:
+    with Session(state(demo_app).engine) as session:
+        listed = queries.published_page(session, 100).total
+    result = state(demo_app).search.search(SearchQuery(kinds=("reuse",), limit=0))
+    assert listed > 0 and result.total == listed
+    page = demo_app.test_client().get("/search?lang=en").get_data(as_text=True)
+    assert f"reuses ({listed})" in page
