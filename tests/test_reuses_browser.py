@@ -84,6 +84,11 @@ def edit_and_withdraw(page: Any, axe_source: str) -> None:
     page.wait_for_url(re.compile(r".*/reuses/\d+/edit$"))
     assert page.input_value("#f-title") == "Mapa zpoždění vlaků"
     audited(page, axe_source, "reuse-edit")
+    edit_url = page.url
+    for lang in ("cs", "de", "pl"):
+        page.goto(f"{edit_url}?lang={lang}")
+        assert run_axe(page, axe_source) == [], lang
+    page.goto(f"{edit_url}?lang=en")
     page.fill("#f-url", "")
     page.click("text=Save changes")
     assert "https://" in page.locator("#e-url").inner_text()
@@ -96,3 +101,6 @@ def edit_and_withdraw(page: Any, axe_source: str) -> None:
     page.click("button:has-text('Withdraw the reuse')")
     page.wait_for_url("**/reuses/mine")
     assert "withdrawn" in page.locator("table").inner_text()
+    page.goto("/search?kind=reuse")
+    assert page.locator("li.hit .kind-reuse").count() > 0
+    audited(page, axe_source, "search-reuses")
