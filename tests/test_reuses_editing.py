@@ -17,12 +17,14 @@ from catalog.accounts.models import AuditEvent
 from catalog.accounts.services import principal
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
+from catalog.models import RecordState
 from catalog.permissions import NotAuthorized, Principal
 from catalog.reuses import editing, queries, services
 from catalog.reuses.models import Reuse, ReuseStatus
 from catalog.search.base import SearchQuery
 from catalog.search.indexer import check, drain_outbox
 from catalog.search.tantivy_index import TantivyIndex
+from catalog.services import set_dataset_state
 from portal.state import state
 from tests.accounts import login, make_user, post_form
 from tests.test_reuses import catalog_with_dataset, people, reuse  # noqa: F401
@@ -129,6 +131,23 @@ def test_only_the_submitter_and_administrators_may_edit_or_withdraw(
     with transaction(engine) as session:
         assert queries.published_page(session, 10).total == 0
         assert [r.id for r in queries.submitted_by(session, people["user"].id)] == [reuse_id]
+
+
+def test_an_archived_datasets_link_is_no_change_and_survives_an_edit_of_the_text(
+    engine: Engine,
+    people: dict[str, Principal],  # noqa: F811
+) -> None:
+    reuse_id = published(engine, people, datasets=["odjezdy-vlaku", "zastavky"])
+    with transaction(engine) as session:
+        set_dataset_state(session, "zastavky", RecordState.ARCHIVED)
+    with transaction(engine) as session:  # the form shows the published datasets only
+        edited = editing.edit(session, people["user"], reuse_id, reuse(language="en"))
+    assert edited.changed == ("language",)
+    with transaction(engine) as session:
+        set_dataset_state(session, "zastavky", RecordState.PUBLISHED)
+    with Session(engine) as session:
+        linked = queries.datasets_of(session, [reuse_id])[reuse_id]
+    assert [d.slug for d in linked] == ["odjezdy-vlaku", "zastavky"]
 
 
 def test_the_index_holds_published_reuses_only(

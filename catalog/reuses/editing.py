@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from catalog.accounts.services import actor_id, audit
 from catalog.errors import NotFound
 from catalog.models import utcnow
 from catalog.permissions import Action, Principal, can, require
-from catalog.reuses.models import Reuse, ReuseDataset, ReuseStatus
+from catalog.reuses import queries
+from catalog.reuses.models import Reuse, ReuseStatus
 from catalog.reuses.services import (
     ReuseInput,
     check_pending_limit,
@@ -48,9 +49,9 @@ def _editable(session: Session, actor: Principal | None, reuse_id: int) -> Reuse
 
 
 def _dataset_ids(session: Session, reuse_id: int) -> list[int]:
-    return sorted(
-        session.exec(select(ReuseDataset.dataset_id).where(ReuseDataset.reuse_id == reuse_id))
-    )
+    """The published datasets the reuse uses (what its edit form shows: a link to an archived
+    dataset is left alone unless the datasets are changed)."""
+    return sorted(d.id or 0 for d in queries.datasets_of(session, [reuse_id])[reuse_id])
 
 
 def _goes_back(reuse: Reuse, changed: tuple[str, ...], moderator: bool) -> bool:
