@@ -259,7 +259,19 @@ def test_the_dataset_page_links_its_reuses_and_the_publisher_page_counts_them(
         as_text=True
     )
     publisher = anonymous.get("/publishers/liberecky-kraj?lang=en").get_data(as_text=True)
-    assert "<dt>Reuses of its data</dt><dd>1 reuse</dd>" in publisher
+    assert '<a href="/reuses/?publisher=liberecky-kraj">1 reuse</a>' in publisher
+    listing = anonymous.get("/reuses/?publisher=liberecky-kraj&lang=en").get_data(as_text=True)
+    assert (
+        f'href="/reuses/{reuse_id}"' in listing and "Only the reuses of the datasets of" in listing
+    )
+    assert "/reuses/?type=application&amp;publisher=liberecky-kraj" in listing
+    assert anonymous.get("/reuses/?publisher=nobody").status_code == 404
+    with transaction(engine) as session:
+        editing.withdraw(session, admin, reuse_id)
+    publisher = anonymous.get("/publishers/liberecky-kraj?lang=en").get_data(as_text=True)
+    assert "Reuses of its data" not in publisher
+    emptied = anonymous.get("/reuses/?publisher=liberecky-kraj&lang=en").get_data(as_text=True)
+    assert '<p class="total">0 reuses</p>' in emptied
 
 
 def test_the_demos_published_reuses_are_in_the_search(demo_app: Flask) -> None:

@@ -10,10 +10,11 @@ from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from catalog import queries as catalog_queries
 from catalog.db import transaction
 from catalog.editorial.atom import FeedEntry, feed
 from catalog.errors import NotFound, ValidationError
-from catalog.models import Dataset, utcnow
+from catalog.models import AgentKind, Dataset, utcnow
 from catalog.permissions import Action
 from catalog.reuses import editing, queries, services
 from catalog.reuses.models import Reuse, ReuseStatus, ReuseType
@@ -55,18 +56,26 @@ def listing() -> str:
         if dataset_id is None:
             raise NotFound("dataset", request.args["dataset"][:200])
         used = session.get(Dataset, dataset_id)
-    found = queries.published_page(
-        session, PAGE, type_=type_, dataset_id=used.id if used else None, offset=(page - 1) * PAGE
-    )
+    publisher = None
+    if request.args.get("publisher") and used is None:
+        publisher = catalog_queries.agent(
+            session, request.args["publisher"][:200], AgentKind.PUBLISHER
+        )
+    scope = {
+        "dataset_id": used.id if used else None,
+        "publisher_id": publisher.id if publisher else None,
+    }
+    found = queries.published_page(session, PAGE, type_=type_, offset=(page - 1) * PAGE, **scope)
     return render_template(
         "reuses/list.html",
         used=used,
+        publisher=publisher,
         reuses=found.items,
         total=found.total,
         page=page,
         more=found.next_key is not None,
         type_=type_,
-        counts=queries.type_counts(session, used.id if used else None),
+        counts=queries.type_counts(session, **scope),
         datasets=queries.datasets_of(session, [r.id or 0 for r in found.items]),
     )
 
