@@ -1,5 +1,6 @@
 """Benchmark of the reuse (showcase) reads as the showcase grows: the dataset page (its reuse
-section), the list page (first and a deep page), the Atom feed, REST ``/api/v1/reuses`` (first
+section), the publisher page (its count of reuses) and the list filtered by the publisher, the
+list page (first and a deep page), the Atom feed, REST ``/api/v1/reuses`` (first
 page and a page reached by cursor) and ``ckanext_showcase_list``, in-process (Flask test
 client, SQLite), on the demo catalog. The baseline in the same run is the same requests on the
 demo's 5 reuses; then --reuses published reuses (each linked to 1-3 demo datasets) are added
@@ -32,12 +33,15 @@ from portal.config import Settings  # noqa: E402
 from portal.state import state  # noqa: E402
 
 DATASET = "/datasets/zastavky-verejne-dopravy"
+PUBLISHER = "korid-lk"  # the dataset's publisher
 TYPES = list(ReuseType)
 
 
 def endpoints(deep_cursor: str) -> list[tuple[str, str]]:
     return [
         ("dataset page (reuse section)", DATASET),
+        ("publisher page (reuse count)", f"/publishers/{PUBLISHER}"),
+        ("/reuses/?publisher=", f"/reuses/?publisher={PUBLISHER}"),
         ("/reuses/ first page", "/reuses/"),
         ("/reuses/?page=40", "/reuses/?page=40"),
         ("/reuses/?type=idea", "/reuses/?type=idea"),

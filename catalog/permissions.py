@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     API_TOKEN_REVOKE = "api_token.revoke"  # target: the token (its ``user_id``)
     FOLLOW = "follow"
     REUSE_SUBMIT = "reuse.submit"  # propose an app, visualisation, article... built on the data
+    REUSE_EDIT = "reuse.edit"  # change or withdraw a reuse; target: the reuse (its submitter_id)
     # The whole site (target: None).
     SITE_ADMIN = "site.admin"  # users, sysadmins, organisations, Wi-Fi locations
     AUDIT_VIEW = "audit.view"
@@ -147,6 +148,10 @@ def _refusal(principal: Principal | None, action: Action, target: Any) -> str | 
         return "the account's e-mail address is not verified"
     if action in VERIFIED_ACTIONS:
         return None
+    if action is Action.REUSE_EDIT:
+        submitter = getattr(target, "submitter_id", None)
+        return None if submitter is not None and submitter == principal.id else \
+            "the reuse was submitted from another account"
     if action is Action.API_TOKEN_REVOKE:
         owner = getattr(target, "user_id", None)
         return None if owner == principal.id else "the token belongs to another account"

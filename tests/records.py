@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from catalog.reuses.models import Reuse
+from catalog.reuses.search import reuse_document
 from catalog.search.base import SearchDocument
 from catalog.search.collation import czech_sort_key
 
@@ -71,3 +74,14 @@ def search_doc(doc_id: int, title: str, *, kind: str = "dataset", description: s
                           description={"cs": description}, keywords=list(keywords), text="",
                           facets=facets or {}, sort_title=czech_sort_key(title),
                           modified=modified, version=f"v{doc_id}")
+
+
+def reuse_search_doc(reuse_id: int, title: str, language: str = "en") -> SearchDocument:
+    """The document of a published reuse as the indexer writes it (one language, no Czech)."""
+    stamp = datetime(2026, 5, 1, 12, 0)
+    return reuse_document(Reuse(id=reuse_id, type="application", title=title, language=language,
+                                description="Shows departures on a display.",
+                                url="https://x.example/", author_name="Team 42",
+                                status="published", created_at=stamp, updated_at=stamp,
+                                published_at=stamp))
+

@@ -26,6 +26,18 @@ class OtherToken:
     user_id = 8
 
 
+class OwnReuse:
+    submitter_id = 7
+
+
+class OtherReuse:
+    submitter_id = 8
+
+
+class LoadedReuse:  # loaded from a file: nobody submitted it
+    submitter_id = None
+
+
 def person(role: Role | None = None, agent: Agent | None = None, *, sysadmin: bool = False,
            verified: bool = True) -> Principal:
     roles = {agent.id: role} if role and agent and agent.id else {}
@@ -78,6 +90,10 @@ MATRIX = [
     (Action.REUSE_SUBMIT, None,
      {"sysadmin", "region_admin", "region_editor", "museum_curator", "developer"}),
     (Action.REUSE_MODERATE, None, {"sysadmin"}),
+    (Action.REUSE_EDIT, OwnReuse(),
+     {"sysadmin", "region_admin", "region_editor", "museum_curator", "developer"}),
+    (Action.REUSE_EDIT, OtherReuse(), {"sysadmin"}),
+    (Action.REUSE_EDIT, LoadedReuse(), {"sysadmin"}),
 ]
 
 

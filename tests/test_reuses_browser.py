@@ -73,5 +73,34 @@ def test_submit_and_moderate_in_the_browser(
 
     page.goto("/reuses/mine")
     assert "Odkaz nefunguje." in page.locator("table").inner_text()
+    edit_and_withdraw(page, axe_source)
     context.close()
     assert foreign == [] and admin_foreign == []
+
+
+def edit_and_withdraw(page: Any, axe_source: str) -> None:
+    """The submitter fixes the rejected reuse (resubmitting it), then withdraws it."""
+    page.click("table a:has-text('Edit')")
+    page.wait_for_url(re.compile(r".*/reuses/\d+/edit$"))
+    assert page.input_value("#f-title") == "Mapa zpoždění vlaků"
+    audited(page, axe_source, "reuse-edit")
+    edit_url = page.url
+    for lang in ("cs", "de", "pl"):
+        page.goto(f"{edit_url}?lang={lang}")
+        assert run_axe(page, axe_source) == [], lang
+    page.goto(f"{edit_url}?lang=en")
+    page.fill("#f-url", "")
+    page.click("text=Save changes")
+    assert "https://" in page.locator("#e-url").inner_text()
+    audited(page, axe_source, "reuse-edit-errors")
+    page.fill("#f-url", "https://zpozdeni.example/mapa")
+    page.click("text=Save changes")
+    page.wait_for_url(re.compile(r".*/reuses/\d+$"))
+    assert "waiting for approval" in page.locator("main").inner_text()
+    page.click("text=Edit or withdraw the reuse")
+    page.click("button:has-text('Withdraw the reuse')")
+    page.wait_for_url("**/reuses/mine")
+    assert "withdrawn" in page.locator("table").inner_text()
+    page.goto("/search?kind=reuse")
+    assert page.locator("li.hit .kind-reuse").count() > 0
+    audited(page, axe_source, "search-reuses")

@@ -17,6 +17,7 @@ from catalog.search.base import MARK_END, MARK_START, Range, SearchIndex, Search
 from catalog.search.locks import FileLock
 from catalog.search.meili import MeilisearchIndex
 from catalog.search.tantivy_index import TantivyIndex
+from tests.records import reuse_search_doc as reuse_doc
 from tests.records import search_doc as doc
 
 MEILI_VARIABLE = "PORTAL_TEST_MEILI_URL"
@@ -243,3 +244,16 @@ def test_pages_are_stable_and_cover_every_result_once(search_index: SearchIndex)
             assert page.total == 23
             seen += [h.id for h in page.hits]
         assert sorted(seen) == list(range(1, 24)), sort
+
+
+def test_reuses_are_a_kind_found_by_their_own_language_and_type(filled: SearchIndex) -> None:
+    filled.upsert([reuse_doc(1, "Departure board"), reuse_doc(2, "Zebra map")])
+    found = filled.search(SearchQuery(text="board"))
+    assert [(h.kind, h.id, h.title) for h in found.hits] == [
+        ("reuse", 1, {"en": "Departure board"})]
+    assert filled.search(SearchQuery(text="aplikace", kinds=("reuse",))).total == 2  # type words
+    assert filled.search(SearchQuery(kinds=("dataset",))).kind_counts["reuse"] == 2
+    only = filled.search(SearchQuery(kinds=("reuse",), sort=Sort.TITLE))
+    assert [h.id for h in only.hits] == [1, 2]  # sorted by the English title
+    filled.delete(["reuse:1"])
+    assert filled.search(SearchQuery(text="board")).total == 0

@@ -12,6 +12,7 @@ import pytest
 
 from catalog.search.base import Range, SearchQuery
 from catalog.search.embedded import SqliteFtsIndex, fts_expression
+from tests.records import reuse_search_doc
 from tests.records import search_doc as doc
 
 
@@ -96,3 +97,13 @@ def test_ranges_bound_the_record_timestamps(tmp_path: Path) -> None:
         "updated": Range(datetime(2024, 2, 2), include_low=False),
         "created": Range(None, datetime(2024, 1, 3))}))
     assert [h.id for h in result.hits] == [3] and result.total == 1
+
+
+def test_reuses_are_found_and_removed_as_their_own_kind(tmp_path: Path) -> None:
+    index = SqliteFtsIndex(tmp_path / "search.sqlite3")
+    index.upsert([doc(1, "Odjezdy vlaků"), reuse_search_doc(2, "Departure board")])
+    found = index.search(SearchQuery(text="board"))
+    assert [(h.kind, h.id) for h in found.hits] == [("reuse", 2)]
+    assert index.search(SearchQuery(kinds=("reuse",))).kind_counts == {"dataset": 1, "reuse": 1}
+    index.delete(["reuse:2"])
+    assert index.search(SearchQuery(kinds=("reuse",))).total == 0

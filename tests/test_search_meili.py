@@ -183,3 +183,9 @@ def test_advisory_lock_admits_one_writer(postgres_url: str) -> None:
     with second.hold(wait=False) as now:
         assert now
     engine.dispose()
+
+
+def test_reuses_are_filtered_as_their_own_kind() -> None:
+    query = SearchQuery(kinds=("dataset", "reuse"))
+    assert filter_expression(query, with_kinds=True) == [['kind = "dataset"', 'kind = "reuse"']]
+    assert kind_count_params(query)["facets"] == ["kind"]

@@ -23,11 +23,13 @@ class ReuseType(enum.StrEnum):
 
 
 class ReuseStatus(enum.StrEnum):
-    """Moderation: a submission waits (pending) until an administrator publishes or rejects it."""
+    """Moderation: a submission waits (pending) until an administrator publishes or rejects it;
+    its submitter (or an administrator) may withdraw it for good."""
 
     PENDING = "pending"
     PUBLISHED = "published"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 TYPE_LABELS = {
@@ -41,6 +43,7 @@ STATUS_LABELS = {
     ReuseStatus.PENDING: N_("waiting for approval"),
     ReuseStatus.PUBLISHED: N_("published"),
     ReuseStatus.REJECTED: N_("rejected"),
+    ReuseStatus.WITHDRAWN: N_("withdrawn"),
 }
 
 

@@ -27,18 +27,29 @@ class ReusePage:
 
 
 def _published(
-    type_: ReuseType | None = None, dataset_id: int | None = None
+    type_: ReuseType | None = None, dataset_id: int | None = None, publisher_id: int | None = None
 ) -> SelectOfScalar[Reuse]:
     query = select(Reuse).where(Reuse.status == ReuseStatus.PUBLISHED)
     if type_ is not None:
         query = query.where(Reuse.type == type_)
     if dataset_id is not None:
         query = query.where(col(Reuse.id).in_(_using(dataset_id)))
+    if publisher_id is not None:
+        query = query.where(col(Reuse.id).in_(_using_publisher(publisher_id)))
     return query
 
 
 def _using(dataset_id: int) -> SelectOfScalar[int]:
     return select(ReuseDataset.reuse_id).where(ReuseDataset.dataset_id == dataset_id)
+
+
+def _using_publisher(publisher_id: int) -> SelectOfScalar[int]:
+    """Reuses of a published dataset of the publisher."""
+    return (
+        select(ReuseDataset.reuse_id)
+        .join(Dataset, col(Dataset.id) == ReuseDataset.dataset_id)
+        .where(Dataset.publisher_id == publisher_id, Dataset.state == RecordState.PUBLISHED)
+    )
 
 
 def published_page(
@@ -47,13 +58,14 @@ def published_page(
     *,
     type_: ReuseType | None = None,
     dataset_id: int | None = None,
+    publisher_id: int | None = None,
     after: PageKey | None = None,
     offset: int = 0,
     count: bool = True,
 ) -> ReusePage:
     """Published reuses, newest first, after ``after`` (keyset) or from ``offset``; ``total``
     is 0 unless ``count``."""
-    query = _published(type_, dataset_id)
+    query = _published(type_, dataset_id, publisher_id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one() if count else 0
     if after is not None:
         query = query.where(
@@ -190,12 +202,12 @@ def status_counts(session: Session) -> dict[ReuseStatus, int]:
     return counts
 
 
-def type_counts(session: Session, dataset_id: int | None = None) -> dict[ReuseType, int]:
-    """Published reuses (of a dataset) per type (for the list page's filter)."""
-    query = select(Reuse.type, func.count()).where(Reuse.status == ReuseStatus.PUBLISHED)
-    if dataset_id is not None:
-        query = query.where(col(Reuse.id).in_(_using(dataset_id)))
-    rows = session.exec(query.group_by(Reuse.type))
+def type_counts(
+    session: Session, dataset_id: int | None = None, publisher_id: int | None = None
+) -> dict[ReuseType, int]:
+    """Published reuses (of a dataset, of a publisher's datasets) per type (the list's filter)."""
+    scoped = _published(dataset_id=dataset_id, publisher_id=publisher_id).subquery()
+    rows = session.exec(select(scoped.c.type, func.count()).group_by(scoped.c.type))
     counts = dict.fromkeys(ReuseType, 0)
     for type_, count in rows:
         counts[ReuseType(type_)] = count
@@ -218,3 +230,10 @@ def published_dataset_id(session: Session, key: str, *, numeric: bool = False) -
             select(Dataset).where(Dataset.slug == key[:200], Dataset.state == RecordState.PUBLISHED)
         ).first()
     return found.id if found is not None else None
+
+
+def count_for_publisher(session: Session, publisher_id: int) -> int:
+    """How many published reuses use a published dataset of the publisher (one count query on
+    the link table's dataset index)."""
+    scoped = _published(publisher_id=publisher_id).subquery()
+    return session.exec(select(func.count()).select_from(scoped)).one()

@@ -21,7 +21,7 @@ from catalog.notifications.services import owners
 from catalog.permissions import Action, Principal, require
 from catalog.reuses.models import Reuse, ReuseDataset, ReuseStatus, ReuseType
 from catalog.schemas import HttpUrl, Slug, _Input, parse_input
-from catalog.services import Upsert
+from catalog.services import Upsert, enqueue_index
 
 MAX_PENDING = 10  # submissions of one account waiting for approval at once (spam brake)
 MAX_DATASETS = 20
@@ -59,7 +59,7 @@ class ModerationInput(_Input):
     note: Note = ""
 
 
-def _published_datasets(session: Session, slugs: list[str]) -> list[Dataset]:
+def published_datasets(session: Session, slugs: list[str]) -> list[Dataset]:
     wanted = list(dict.fromkeys(slugs))
     found = {
         d.slug: d
@@ -75,13 +75,29 @@ def _published_datasets(session: Session, slugs: list[str]) -> list[Dataset]:
     return [found[slug] for slug in wanted]
 
 
-def _link(session: Session, reuse: Reuse, datasets: list[Dataset]) -> None:
+def link_datasets(session: Session, reuse: Reuse, datasets: list[Dataset]) -> None:
     for link in session.exec(select(ReuseDataset).where(ReuseDataset.reuse_id == reuse.id)):
         session.delete(link)
     session.flush()
     for dataset in datasets:
         session.add(ReuseDataset(reuse_id=reuse.id or 0, dataset_id=dataset.id or 0))
     session.flush()
+
+
+def check_pending_limit(session: Session, submitter_id: int, *, besides: int | None = None) -> None:
+    """Refuse one more submission of ``submitter_id`` waiting for approval (``besides``: the
+    reuse about to wait again, not counted)."""
+    query = (
+        select(func.count())
+        .select_from(Reuse)
+        .where(Reuse.submitter_id == submitter_id, Reuse.status == ReuseStatus.PENDING)
+    )
+    if besides is not None:
+        query = query.where(Reuse.id != besides)
+    if session.exec(query).one() >= MAX_PENDING:
+        raise ValidationError(
+            "form", f"at most {MAX_PENDING} submissions may wait for approval at once"
+        )
 
 
 def submit(
@@ -95,16 +111,8 @@ def submit(
     require(actor, Action.REUSE_SUBMIT)
     assert actor is not None
     reuse_in = parse_input(ReuseInput, data)
-    datasets = _published_datasets(session, reuse_in.datasets)
-    pending = session.exec(
-        select(func.count())
-        .select_from(Reuse)
-        .where(Reuse.submitter_id == actor.id, Reuse.status == ReuseStatus.PENDING)
-    ).one()
-    if pending >= MAX_PENDING:
-        raise ValidationError(
-            "form", f"at most {MAX_PENDING} submissions may wait for approval at once"
-        )
+    datasets = published_datasets(session, reuse_in.datasets)
+    check_pending_limit(session, actor.id)
     now = now or utcnow()
     reuse = Reuse(
         **reuse_in.model_dump(exclude={"datasets"}),
@@ -115,7 +123,7 @@ def submit(
     )
     session.add(reuse)
     session.flush()
-    _link(session, reuse, datasets)
+    link_datasets(session, reuse, datasets)
     audit(
         session, "reuse.submit", actor_id=actor_id(actor), target_kind="reuse", target_id=reuse.id
     )
@@ -137,8 +145,10 @@ def moderate(
     reuse = session.get(Reuse, reuse_id)
     if reuse is None:
         raise NotFound("reuse", reuse_id)
-    if decision.decision == ReuseStatus.PENDING:
+    if decision.decision not in (ReuseStatus.PUBLISHED, ReuseStatus.REJECTED):
         raise ValidationError("decision", "publish or reject")
+    if reuse.status == ReuseStatus.WITHDRAWN:
+        raise ValidationError("decision", "the reuse was withdrawn")
     if reuse.status == decision.decision:
         raise ValidationError("decision", f"the reuse is already {decision.decision.value}")
     if decision.decision == ReuseStatus.REJECTED and not decision.note:
@@ -152,6 +162,7 @@ def moderate(
     if decision.decision == ReuseStatus.PUBLISHED and reuse.published_at is None:
         reuse.published_at = now
     session.flush()
+    enqueue_index(session, "reuse", reuse.id or 0)  # into the search, or out of it
     audit(
         session,
         f"reuse.{'publish' if reuse.status == ReuseStatus.PUBLISHED else 'reject'}",
@@ -227,7 +238,7 @@ def upsert_listed(
     """A published reuse loaded from a file (the demo), identified by ``key``; loading it
     again changes nothing."""
     reuse_in = parse_input(ReuseInput, data)
-    datasets = _published_datasets(session, reuse_in.datasets)
+    datasets = published_datasets(session, reuse_in.datasets)
     values = reuse_in.model_dump(exclude={"datasets"})
     existing = session.exec(select(Reuse).where(Reuse.source_key == key)).first()
     linked = sorted(d.id or 0 for d in datasets)
@@ -252,5 +263,6 @@ def upsert_listed(
     reuse.updated_at = now if existing else (published_at or now)
     session.add(reuse)
     session.flush()
-    _link(session, reuse, datasets)
+    link_datasets(session, reuse, datasets)
+    enqueue_index(session, "reuse", reuse.id or 0)
     return reuse, Upsert.UPDATED if existing else Upsert.CREATED

@@ -17,7 +17,7 @@ from typing import Protocol
 # Facets a query may ask for or filter on; anything else is refused by the caller.
 FACETS = ("theme", "publisher", "format", "licence", "keyword", "institution", "object_type",
           "area", "material", "period", "place", "maker")
-KINDS = ("dataset", "object", "publisher", "institution", "location")
+KINDS = ("dataset", "object", "publisher", "institution", "location", "reuse")
 # Record timestamps a query may bound by a range: when the record was created, last changed.
 RANGES = ("created", "updated")
 _EPOCH = datetime(1970, 1, 1)

@@ -23,16 +23,18 @@ def _code(vocabulary: dict[str, voc.Term], iri: str | None) -> str | None:
 def make_document(kind: str, record_id: int, url_key: str, title: dict[str, str],
             description: dict[str, str], keywords: list[str], text: str,
             facets: dict[str, list[str]], modified: str, *, created: datetime | None = None,
-            updated: datetime | None = None) -> SearchDocument:
-    """A search document with its sort key and version (a hash of everything it holds)."""
+            updated: datetime | None = None, sort_text: str | None = None) -> SearchDocument:
+    """A search document with its sort key (of ``sort_text``, else of the Czech title) and
+    version (a hash of everything it holds)."""
     facets = {name: sorted(set(values)) for name, values in facets.items() if values}
     payload = [kind, record_id, url_key, title, description, keywords, text, facets, modified,
                *(stamp.isoformat() for stamp in (created, updated) if stamp is not None)]
     version = hashlib.sha1(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode(),
                            usedforsecurity=False).hexdigest()
+    sort_title = czech_sort_key(title.get("cs", "") if sort_text is None else sort_text)
     return SearchDocument(kind=kind, id=record_id, url_key=url_key, title=title,
                           description=description, keywords=keywords, text=text, facets=facets,
-                          sort_title=czech_sort_key(title.get("cs", "")), modified=modified,
+                          sort_title=sort_title, modified=modified,
                           version=version, created=created, updated=updated)
 
 

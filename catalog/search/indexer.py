@@ -24,6 +24,7 @@ from catalog.models import (
     SearchOutbox,
 )
 from catalog.queries import agents_by_id
+from catalog.reuses.search import published_reuse_ids, reuse_documents
 from catalog.search.base import SearchDocument, SearchIndex
 from catalog.search.documents import agent_document, dataset_document, object_document
 
@@ -129,6 +130,7 @@ for _source in (
                    _agent_documents(AgentKind.PUBLISHER)),
     DocumentSource("institution", _agent_ids(AgentKind.INSTITUTION),
                    _agent_documents(AgentKind.INSTITUTION)),
+    DocumentSource("reuse", published_reuse_ids, reuse_documents),
 ):
     register_source(_source)
 

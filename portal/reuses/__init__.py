@@ -7,7 +7,13 @@ from __future__ import annotations
 from flask import Flask
 
 from catalog.reuses.models import ReuseType
-from portal.reuses.display import dataset_reuses, paragraphs, status_label, type_label
+from portal.reuses.display import (
+    dataset_reuses,
+    paragraphs,
+    publisher_reuse_count,
+    status_label,
+    type_label,
+)
 from portal.reuses.views import bp
 
 
@@ -15,6 +21,7 @@ def init_reuses(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         dataset_reuses=dataset_reuses,
+        publisher_reuse_count=publisher_reuse_count,
         reuse_type_label=type_label,
         reuse_status_label=status_label,
         ReuseType=ReuseType,

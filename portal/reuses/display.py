@@ -1,5 +1,5 @@
 """How reuses are shown: their type and status in the visitor's language, plain text as
-escaped paragraphs, a dataset's published reuses for its page."""
+escaped paragraphs, a dataset's published reuses for its page, a publisher's count."""
 
 from __future__ import annotations
 
@@ -33,3 +33,8 @@ def paragraphs(text: str) -> Markup:
 def dataset_reuses(dataset_id: int | None) -> list[Reuse]:
     """The published reuses of a dataset (the dataset page's section)."""
     return queries.for_dataset(db_session(), dataset_id) if dataset_id else []
+
+
+def publisher_reuse_count(publisher_id: int | None) -> int:
+    """How many published reuses use the publisher's datasets (its page's facts)."""
+    return queries.count_for_publisher(db_session(), publisher_id) if publisher_id else 0

@@ -69,6 +69,8 @@ def message(text: str, error_type: str | None = None) -> str:
         return gettext(
             "You have too many submissions waiting for approval; wait until they are reviewed."
         )
+    if text == "the reuse was withdrawn":
+        return gettext("The submitter withdrew the reuse.")
     if text.startswith("the reuse is already"):
         return gettext("The reuse already has this status.")
     if error_type in FORM_MESSAGES:

@@ -1,5 +1,5 @@
-"""The reuse pages (one blueprint): list, feed, a reuse, the submit form, the submitter's own
-reuses, the moderation queue and its decisions."""
+"""The reuse pages (one blueprint): list, feed, a reuse, the submit and edit forms, withdrawal,
+the submitter's own reuses, the moderation queue and its decisions."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from catalog import queries as catalog_queries
 from catalog.db import transaction
 from catalog.editorial.atom import FeedEntry, feed
 from catalog.errors import NotFound, ValidationError
-from catalog.models import Dataset, utcnow
+from catalog.models import AgentKind, Dataset, utcnow
 from catalog.permissions import Action
-from catalog.reuses import queries, services
+from catalog.reuses import editing, queries, services
 from catalog.reuses.models import Reuse, ReuseStatus, ReuseType
 from portal.accounts.session import authorize, get_current_user, login_required
 from portal.accounts.state import accounts
@@ -55,18 +56,26 @@ def listing() -> str:
         if dataset_id is None:
             raise NotFound("dataset", request.args["dataset"][:200])
         used = session.get(Dataset, dataset_id)
-    found = queries.published_page(
-        session, PAGE, type_=type_, dataset_id=used.id if used else None, offset=(page - 1) * PAGE
-    )
+    publisher = None
+    if request.args.get("publisher") and used is None:
+        publisher = catalog_queries.agent(
+            session, request.args["publisher"][:200], AgentKind.PUBLISHER
+        )
+    scope = {
+        "dataset_id": used.id if used else None,
+        "publisher_id": publisher.id if publisher else None,
+    }
+    found = queries.published_page(session, PAGE, type_=type_, offset=(page - 1) * PAGE, **scope)
     return render_template(
         "reuses/list.html",
         used=used,
+        publisher=publisher,
         reuses=found.items,
         total=found.total,
         page=page,
         more=found.next_key is not None,
         type_=type_,
-        counts=queries.type_counts(session, used.id if used else None),
+        counts=queries.type_counts(session, **scope),
         datasets=queries.datasets_of(session, [r.id or 0 for r in found.items]),
     )
 
@@ -154,13 +163,85 @@ def submit() -> str | Response | tuple[str | Response, int]:
                 "datasets": request.args.get("dataset", "")[:200],
             }
         )
+    return _form_page("reuses/submit.html", form, errors)
+
+
+def _form_page(
+    template: str, form: MultiDict[str, str], errors: dict[str, str], **context: object
+) -> tuple[str, int]:
     return render_template(
-        "reuses/submit.html",
+        template,
         form=form,
         errors=errors,
         types=[(t.value, type_label(t)) for t in ReuseType],
         languages=[(lang, LANGUAGE_NAMES[lang]) for lang in LOCALES],
+        **context,
     ), 400 if errors else 200
+
+
+def _editable(reuse_id: int) -> tuple[Reuse, list[Dataset]]:
+    """The reuse the signed-in user may change (404: not theirs to see, or withdrawn; 403:
+    visible but not theirs to change) and its datasets."""
+    session = db_session()
+    reuse = queries.visible_reuse(session, get_current_user(), reuse_id)
+    if reuse.status == ReuseStatus.WITHDRAWN:
+        raise NotFound("reuse", reuse_id)
+    authorize(Action.REUSE_EDIT, reuse)
+    return reuse, queries.datasets_of(session, [reuse_id])[reuse_id]
+
+
+@bp.route("/reuses/<int(min=1, max=2147483647):reuse_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(reuse_id: int) -> Response | tuple[str, int]:
+    reuse, datasets = _editable(reuse_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form: MultiDict[str, str] = request.form
+        record = form_record(form)
+        errors = form_errors(record)
+        if not errors:
+            try:
+                with transaction(state().engine) as session:
+                    edited = editing.edit(session, get_current_user(), reuse_id, record)
+            except ValidationError as exc:
+                errors[exc.field.split(".")[0]] = message(exc.message)
+            else:
+                if not edited.changed:
+                    flash(gettext("Nothing was changed."))
+                elif edited.resubmitted:
+                    flash(
+                        gettext(
+                            "Saved. The reuse will appear again once an administrator has "
+                            "approved the changes."
+                        )
+                    )
+                    _tell_moderators(edited.reuse)
+                else:
+                    flash(gettext("Saved."))
+                return redirect(url_for("reuses.detail", reuse_id=reuse_id))
+    else:
+        form = MultiDict(
+            {
+                "type": reuse.type,
+                "title": reuse.title,
+                "description": reuse.description,
+                "url": reuse.url,
+                "author_name": reuse.author_name or "",
+                "language": reuse.language,
+                "datasets": "\n".join(d.slug for d in datasets),
+            }
+        )
+    return _form_page("reuses/edit.html", form, errors, reuse=reuse)
+
+
+@bp.post("/reuses/<int(min=1, max=2147483647):reuse_id>/withdraw")
+@login_required
+def withdraw(reuse_id: int) -> Response:
+    _editable(reuse_id)
+    with transaction(state().engine) as session:
+        editing.withdraw(session, get_current_user(), reuse_id)
+    flash(gettext("The reuse was withdrawn: it is no longer shown on the portal."))
+    return redirect(url_for("reuses.mine"))
 
 
 def _tell_moderators(reuse: Reuse) -> None:

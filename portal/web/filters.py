@@ -46,6 +46,8 @@ def hit_url(hit: Hit) -> str:
         return url_for("search.institution", slug=hit.url_key)
     if hit.kind == "location":
         return url_for("wifi.location", location=hit.url_key)
+    if hit.kind == "reuse":
+        return url_for("reuses.detail", reuse_id=hit.id)
     return url_for("objects.detail", object_id=hit.id)
 
 
@@ -53,7 +55,8 @@ def hit_url(hit: Hit) -> str:
 KIND_LABELS = {"dataset": (N_("Dataset"), N_("datasets")), "object": (N_("Object"), N_("objects")),
                "publisher": (N_("Publisher"), N_("publishers")),
                "institution": (N_("Museum"), N_("museums")),
-               "location": (N_("Wi-Fi location"), N_("Wi-Fi locations"))}
+               "location": (N_("Wi-Fi location"), N_("Wi-Fi locations")),
+               "reuse": (N_("Reuse"), N_("reuses"))}
 
 
 def kind_label(kind: str, *, plural: bool = False) -> str:
