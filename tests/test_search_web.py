@@ -99,3 +99,11 @@ def test_a_request_that_commits_a_change_updates_the_index_after_its_response(
         response = app.process_response(app.response_class("ok"))
     response.close()  # the response has been sent: the drain runs now
     assert portal.search.search(SearchQuery(text="odjezdy vlaku")).total == 1
+
+
+def test_a_listing_without_facets_offers_no_empty_filter_form(demo_client: FlaskClient) -> None:
+    bare = demo_client.get("/search?kind=reuse").get_data(as_text=True)
+    assert 'class="listing no-facets"' in bare
+    assert 'id="filters"' not in bare and 'href="#filters"' not in bare
+    faceted = demo_client.get("/datasets").get_data(as_text=True)
+    assert 'id="filters"' in faceted and 'href="#filters"' in faceted
