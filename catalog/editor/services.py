@@ -272,9 +272,8 @@ def editable_datasets(session: Session, actor: Principal) -> list[tuple[Agent, l
         agents = session.exec(select(Agent).where(Agent.kind == AgentKind.PUBLISHER)
                               .order_by(col(Agent.slug))).all()
     else:
-        ids = actor.organisations(AgentKind.PUBLISHER)
-        agents = session.exec(select(Agent).where(col(Agent.id).in_(ids))
-                              .order_by(col(Agent.slug))).all() if ids else []
+        found = queries.agents_by_id(session, actor.organisations(AgentKind.PUBLISHER))
+        agents = sorted(found.values(), key=lambda a: a.slug)
     result = []
     for agent in agents:
         datasets = session.exec(select(Dataset).where(Dataset.publisher_id == agent.id)
