@@ -135,9 +135,8 @@ def add_distribution(session: Session, actor: Principal, slug: str,
     dist_in = parse_input(DistributionInput, values)
     if api_documentation is not None:
         # A linked API: the distribution is served by the data service at its URL.
-        dist_in = dist_in.model_copy(update={"access_service": parse_input(DataServiceInput, {
-            "title": dist_in.title or dataset.title, "endpoint_url": dist_in.access_url,
-            "endpoint_description": api_documentation or None, "license": dist_in.license})})
+        dist_in = dist_in.model_copy(update={
+            "access_service": _api_service(dataset, dist_in, api_documentation)})
     current = dataset_record(session, dataset)["distributions"]
     url_key = dist_in.download_url or dist_in.access_url
     if any((d["download_url"] or d["access_url"]) == url_key for d in current):
@@ -150,6 +149,21 @@ def add_distribution(session: Session, actor: Principal, slug: str,
     assert distribution is not None  # just added
     revise(session, actor, dataset, "add_distribution")
     return distribution
+
+
+def _api_service(dataset: Dataset, dist_in: DistributionInput,
+                 documentation: str) -> DataServiceInput:
+    """The data service of an API added as a distribution (named like the distribution, or
+    like the dataset when the distribution has no Czech title)."""
+    title = dist_in.title if dist_in.title.get("cs") else {**dataset.title, **dist_in.title}
+    try:
+        return parse_input(DataServiceInput, {
+            "title": title, "endpoint_url": dist_in.access_url,
+            "endpoint_description": documentation or None, "license": dist_in.license})
+    except ValidationError as exc:
+        if exc.field == "endpoint_description":
+            raise ValidationError("api_documentation", exc.message) from None
+        raise
 
 
 def remove_distribution(session: Session, actor: Principal, slug: str, position: int, *,
