@@ -22,6 +22,7 @@ from catalog.models import (
     Distribution,
     RecordState,
 )
+from catalog.museum.queries import iter_published
 from catalog.queries import DatasetView, ObjectView, agents_by_id
 from catalog.search.base import Range, SearchIndex, SearchQuery, SearchUnavailable
 
@@ -173,22 +174,8 @@ def walk_dataset_views(engine: Engine, batch: int = WALK_BATCH) -> Iterator[Data
 
 def walk_object_views(engine: Engine, batch: int = WALK_BATCH) -> Iterator[ObjectView]:
     """Every published collection object with its institution, by id, streamed."""
-    last_id = 0
-    agents: dict[int, Agent] = {}
-    while True:
-        with Session(engine) as session:
-            objects = session.exec(select(CollectionObject).where(
-                col(CollectionObject.id) > last_id,
-                CollectionObject.state == RecordState.PUBLISHED)
-                .order_by(col(CollectionObject.id)).limit(batch)).all()
-            if not objects:
-                return
-            missing = {o.institution_id for o in objects} - set(agents)
-            if missing:
-                agents.update(agents_by_id(session, missing))
-        for obj in objects:
-            yield ObjectView(obj, agents[obj.institution_id])
-        last_id = objects[-1].id or 0
+    for obj, institution in iter_published(engine, batch=batch):
+        yield ObjectView(obj, institution)
 
 
 def object_views(session: Session, ids: Sequence[int]) -> list[ObjectView]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 
@@ -39,3 +39,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def ping(session: Session) -> None:
+    """Raise when the database does not answer (a liveness check: a round trip, no reads)."""
+    session.execute(text("SELECT 1")).one()

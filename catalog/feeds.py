@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from sqlmodel import Session, col, select
 
-from catalog.models import Agent, Dataset, RecordState
+from catalog.models import Dataset, RecordState
+from catalog.queries import agents_by_id
 
 SCAN_BATCH = 500
 
@@ -35,7 +36,4 @@ def recent_datasets(session: Session, *, publisher_id: int | None = None,
 
 def agent_names(session: Session, ids: set[int]) -> dict[int, Mapping[str, str]]:
     """The multilingual names of the agents ``ids`` (the feed entries' authors)."""
-    if not ids:
-        return {}
-    rows = session.exec(select(Agent.id, Agent.name).where(col(Agent.id).in_(sorted(ids))))
-    return {agent_id: name for agent_id, name in rows if agent_id is not None}
+    return {agent_id: agent.name for agent_id, agent in agents_by_id(session, ids).items()}

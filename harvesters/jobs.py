@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from catalog.db import transaction
 from harvesters.models import HarvestIssue, HarvestJob, HarvestSource, JobStatus
-from harvesters.store import Counts, IssueGroup
+from harvesters.reports import Counts, IssueGroup
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,10 @@ from harvesters import jobs, match_rules
 from harvesters.errors import HarvestError
 from harvesters.http import HttpClient, Validators
 from harvesters.models import HarvestJob, HarvestSource, IssueKind, JobStatus, Schedule
+from harvesters.reports import Counts, IssueGroup, IssueLog, Preview
 from harvesters.sources import adapter_for, config_of
 from harvesters.sources.base import Item, RunState
-from harvesters.store import Counts, IssueGroup, IssueLog, Preview, Store
+from harvesters.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,13 @@
 """Writing harvested items into the catalog inside the run's transaction: idempotent upserts keyed
 by (source, remote id) with a content hash, merges across sources by identity, stable slugs,
-archiving of what disappeared, and the grouped per-item issue log."""
+archiving of what disappeared, each outcome reported to the run's counts, issue log and
+preview (harvesters.reports)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,69 +24,8 @@ from catalog.schemas import DatasetInput, ObjectInput, parse_input
 from catalog.services import Upsert
 from harvesters import match_rules
 from harvesters.models import HarvestIdentity, HarvestRecord, IssueKind, RecordKind
+from harvesters.reports import Counts, IssueLog, Preview
 from harvesters.sources.base import AgentData, Deleted, Failed, Harvested, Item, Unchanged
-
-MAX_MESSAGES = 200  # distinct messages kept per job and kind; the rest are counted together
-MAX_EXAMPLES = 10
-PREVIEW_LIMIT = 100
-OTHER = "other problems (too many distinct messages)"
-
-
-@dataclass
-class Counts:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    merged: int = 0
-    archived: int = 0
-    errored: int = 0
-
-    @property
-    def seen(self) -> int:
-        return self.added + self.updated + self.unchanged + self.merged + self.errored
-
-
-@dataclass
-class IssueGroup:
-    kind: IssueKind
-    message: str
-    count: int = 0
-    examples: list[str] = field(default_factory=list)
-
-
-class IssueLog:
-    """Per-item problems grouped by message: a steward reads "37 records: missing title"."""
-
-    def __init__(self) -> None:
-        self.groups: dict[tuple[IssueKind, str], IssueGroup] = {}
-
-    def add(self, kind: IssueKind, message: str, example: str) -> None:
-        key = (kind, message[:1000])
-        if key not in self.groups and sum(1 for k in self.groups if k[0] is kind) >= MAX_MESSAGES:
-            key = (kind, OTHER)
-        group = self.groups.setdefault(key, IssueGroup(kind, key[1]))
-        group.count += 1
-        if len(group.examples) < MAX_EXAMPLES:
-            group.examples.append(example[:300])
-
-    def sorted(self) -> list[IssueGroup]:
-        return sorted(self.groups.values(), key=lambda g: (g.kind != IssueKind.ERROR, -g.count,
-                                                           g.message))
-
-
-@dataclass
-class Preview:
-    """What a run did or would do, by record (at most ``PREVIEW_LIMIT`` labels per list)."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    merged: list[str] = field(default_factory=list)
-    archived: list[str] = field(default_factory=list)
-
-    def note(self, what: str, label: str) -> None:
-        target: list[str] = getattr(self, what)
-        if len(target) < PREVIEW_LIMIT:
-            target.append(label)
 
 
 def raw_hash(item: Harvested) -> str:

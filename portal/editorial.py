@@ -33,7 +33,8 @@ from catalog.models import Agent, AgentKind, RecordState, utcnow
 from catalog.permissions import Action
 from portal.accounts.session import authorize, get_current_user, login_required
 from portal.editor.forms import message
-from portal.i18n import LOCALES, local_text
+from portal.i18n import local_text
+from portal.multilingual_fields import read_texts, text_inputs
 from portal.state import db_session, state
 
 bp = Blueprint("editorial", __name__)
@@ -45,7 +46,6 @@ KIND_NAMES = {ItemKind.NEWS: _l("News"), ItemKind.EVENT: _l("Events"),
 STATUS_NAMES = {ProjectStatus.PLANNED: _l("planned"),
                 ProjectStatus.RUNNING: _l("running"),
                 ProjectStatus.DONE: _l("done")}
-LANGS = LOCALES
 
 
 def markdown(mapping: dict[str, str] | None) -> Markup:
@@ -111,20 +111,16 @@ def content_index() -> str:
 
 
 def _form_record(form: MultiDict[str, str], kind: ItemKind) -> dict[str, Any]:
-    def lang_map(name: str) -> dict[str, str]:
-        return {lang: form.get(f"{name}_{lang}", "").strip() for lang in LANGS
-                if form.get(f"{name}_{lang}", "").strip()}
-
     def optional(name: str) -> str | None:
         return (form.get(name) or "").strip() or None
 
     return {
         "kind": kind, "slug": form.get("slug", "").strip(),
-        "organisation": optional("organisation"), "title": lang_map("title"),
-        "summary": lang_map("summary"), "body": lang_map("body"),
+        "organisation": optional("organisation"), "title": read_texts(form, "title"),
+        "summary": read_texts(form, "summary"), "body": read_texts(form, "body"),
         "event_start": optional("event_start"), "event_end": optional("event_end"),
         "event_place": optional("event_place"), "wifi_location": optional("wifi_location"),
-        "project_status": optional("project_status"), "goals": lang_map("goals"),
+        "project_status": optional("project_status"), "goals": read_texts(form, "goals"),
         "indicators": [line.strip() for line in form.get("indicators", "").splitlines()
                        if line.strip()],
         "datasets": [s.strip() for s in form.get("datasets", "").replace(",", " ").split()
@@ -135,8 +131,7 @@ def _form_record(form: MultiDict[str, str], kind: ItemKind) -> dict[str, Any]:
 def _item_form(found: EditorialItem, session: Any) -> MultiDict[str, str]:
     form: MultiDict[str, str] = MultiDict({"slug": found.slug})
     for name in ("title", "summary", "body", "goals"):
-        for lang, text in getattr(found, name).items():
-            form[f"{name}_{lang}"] = text
+        form.update(text_inputs(name, getattr(found, name)))
     agent = session.get(Agent, found.agent_id) if found.agent_id else None
     form["organisation"] = agent.slug if agent else ""
     for name in ("event_start", "event_end"):

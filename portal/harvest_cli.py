@@ -16,8 +16,8 @@ from catalog.errors import CatalogError
 from harvesters import queries, services
 from harvesters.errors import HarvestError
 from harvesters.models import JobStatus, Schedule, SourceType
+from harvesters.reports import Counts
 from harvesters.runner import RunReport, get_source, preview_source, run_due, run_source
-from harvesters.store import Counts
 from portal.harvesting import harvest_settings, http_client
 from portal.state import state
 

@@ -3,6 +3,9 @@ commands (digest, notify) with the mails in the portal's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 from flask import Blueprint, Flask, abort, flash, redirect, url_for
 from flask.cli import with_appcontext
@@ -41,24 +44,25 @@ def _published(slug: str) -> object:
 @bp.post("/datasets/<slug:slug>/follow")
 @login_required
 def follow(slug: str) -> Response:
-    dataset = _published(slug)
-    user = get_current_user()
-    assert user is not None
-    with transaction(state().engine) as session:
-        services.follow(session, user, dataset)  # type: ignore[arg-type]
-    flash(gettext("You will get a digest when this dataset changes."))
-    return redirect(url_for("datasets.detail", slug=slug))
+    return _following(slug, services.follow,
+                      gettext("You will get a digest when this dataset changes."))
 
 
 @bp.post("/datasets/<slug:slug>/unfollow")
 @login_required
 def unfollow(slug: str) -> Response:
+    return _following(slug, services.unfollow, gettext("You no longer follow this dataset."))
+
+
+def _following(slug: str, change: Callable[[Session, Any, Any], None],
+               message: str) -> Response:
+    """Follow or unfollow (``change``) the published dataset ``slug`` as the signed-in user."""
     dataset = _published(slug)
     user = get_current_user()
     assert user is not None
     with transaction(state().engine) as session:
-        services.unfollow(session, user, dataset)  # type: ignore[arg-type]
-    flash(gettext("You no longer follow this dataset."))
+        change(session, user, dataset)
+    flash(message)
     return redirect(url_for("datasets.detail", slug=slug))
 
 

@@ -271,6 +271,26 @@ def test_a_linked_api_becomes_a_data_service(editor_app: Flask) -> None:
     assert [d.id for d in stored(editor_app, Distribution)] == [csv_dist.id]
 
 
+def test_a_linked_api_with_a_bad_documentation_address_is_refused_on_that_field(
+        editor_app: Flask) -> None:
+    editor = client_as(editor_app, "editor@kraj.example")
+    create(editor)
+    response = post(editor, "/editor/datasets/odjezdy-autobusu/distributions/new", {
+        "kind": "api", "access_url": "https://api.kraj.example/odjezdy",
+        "api_documentation": "docs on request", "format": "JSON", "title_en": "Departures API"})
+    assert response.status_code == 400
+    html = response.get_data(True)
+    assert '<p class="error" id="e-api_documentation">' in html
+    assert stored(editor_app, DataService) == [] and stored(editor_app, Distribution) == []
+    fixed = post(editor, "/editor/datasets/odjezdy-autobusu/distributions/new", {
+        "kind": "api", "access_url": "https://api.kraj.example/odjezdy",
+        "api_documentation": "https://api.kraj.example/docs", "format": "JSON",
+        "title_en": "Departures API"})
+    assert fixed.status_code == 302, fixed.get_data(True)
+    [service] = stored(editor_app, DataService)
+    assert service.title == {"cs": FORM["title_cs"], "en": "Departures API"}
+
+
 def test_editor_pages_need_a_sign_in(editor_app: Flask) -> None:
     response = editor_app.test_client().get("/editor/")
     assert response.status_code == 302

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from catalog.accounts.models import Role
 from catalog.accounts.services import principal
@@ -15,7 +16,7 @@ from catalog.editor import places, services
 from catalog.editor.records import dataset_record, differences
 from catalog.editor.uploads import Sniffed, UploadProblem, UploadRefused, safe_name, sniff, store
 from catalog.errors import NotPublishable
-from catalog.models import RecordState
+from catalog.models import DataService, Distribution, RecordState
 from catalog.permissions import NotAuthorized
 from tests.accounts import make_org, make_user
 from tests.conftest import BASE_URL
@@ -83,6 +84,38 @@ def test_an_edit_keeps_what_the_form_does_not_show(engine: Engine) -> None:
     assert kept["applicable_legislation"] == ["http://data.europa.eu/eli/reg_impl/2023/138/oj"]
     assert kept["distributions"][0]["access_service"]["endpoint_url"] == \
         "https://api.kraj.example/odjezdy"
+
+
+def test_a_linked_api_is_the_data_service_of_its_endpoint_shared_until_unused(
+        engine: Engine) -> None:
+    """Two datasets linking the same API share its data service; removing one link keeps it
+    for the other, removing the last one deletes it."""
+    region = make_org(engine, PUBLISHER)
+    editor_user = make_user(engine, "e@kraj.example", role=Role.EDITOR, org=region)
+    api = {"title": {"cs": "API odjezdů"}, "access_url": "https://api.kraj.example/odjezdy",
+           "format": "JSON"}
+    with transaction(engine) as session:
+        editor = principal(session, editor_user)
+        for slug in ("odjezdy-vlaku", "odjezdy-autobusu"):
+            services.create_dataset(session, editor, region, dataset(slug, distributions=[]),
+                                    base_url=BASE_URL)
+            services.add_distribution(session, editor, slug, api, base_url=BASE_URL,
+                                      api_documentation="https://api.kraj.example/docs")
+    with transaction(engine) as session:
+        [service] = session.exec(select(DataService)).all()
+        assert service.endpoint_description == "https://api.kraj.example/docs"
+        assert service.title == {"cs": "API odjezdů"}
+        assert {d.access_service_id for d in session.exec(select(Distribution))} == {service.id}
+    with transaction(engine) as session:
+        services.remove_distribution(session, editor, "odjezdy-vlaku", 0, base_url=BASE_URL)
+    with transaction(engine) as session:
+        assert [s.id for s in session.exec(select(DataService))] == [service.id]
+        kept = dataset_record(session, services.dataset_by_slug(session, "odjezdy-autobusu"))
+        assert kept["distributions"][0]["access_service"]["endpoint_url"] == api["access_url"]
+    with transaction(engine) as session:
+        services.remove_distribution(session, editor, "odjezdy-autobusu", 0, base_url=BASE_URL)
+    with transaction(engine) as session:
+        assert session.exec(select(DataService)).all() == []
 
 
 def test_an_editor_of_another_publisher_changes_nothing(engine: Engine) -> None:

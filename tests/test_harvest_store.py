@@ -13,7 +13,7 @@ from catalog.objects import create_objects
 from catalog.schemas import ObjectInput
 from catalog.services import content_hash
 from harvesters.models import IssueKind
-from harvesters.store import MAX_EXAMPLES, OTHER, IssueLog
+from harvesters.reports import MAX_EXAMPLES, OTHER, IssueLog
 from tests.conftest import BASE_URL
 from tests.harvest_fixtures import add_agents
 from tests.records import museum_object

@@ -107,3 +107,24 @@ def test_a_listing_without_facets_offers_no_empty_filter_form(demo_client: Flask
     assert 'id="filters"' not in bare and 'href="#filters"' not in bare
     faceted = demo_client.get("/datasets").get_data(as_text=True)
     assert 'id="filters"' in faceted and 'href="#filters"' in faceted
+
+
+def test_a_listing_filtered_by_publisher_reads_agents_in_one_query(demo_app: Flask) -> None:
+    """The publisher named by the filter is checked and the publisher facet labelled from
+    one read of the agents."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    engine = state(demo_app).engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = demo_app.test_client().get("/datasets?publisher=liberecky-kraj")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page.status_code == 200 and "Liberecký kraj" in page.get_data(as_text=True)
+    agent_reads = [s for s in statements if "FROM agent" in s]
+    assert len(agent_reads) == 1, agent_reads

@@ -58,6 +58,22 @@ def test_healthz_reports_database_index_and_counts(demo_client: FlaskClient) -> 
     assert body["datasets"] >= 60 and body["objects"] >= 300 and body["locations"] >= 6
 
 
+def test_healthz_checks_the_database_every_call_but_counts_at_most_every_few_minutes(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal.web import health
+
+    client = app.test_client()
+    first = client.get("/healthz").get_json()
+    assert first["database"] == "ok" and first["datasets"] == 0
+    with transaction(state(app).engine) as session:
+        upsert_agent(session, PUBLISHER, kind=AgentKind.PUBLISHER, base_url=BASE_URL)
+        create_dataset(session, dataset(), base_url=BASE_URL)
+    again = client.get("/healthz").get_json()
+    assert again["database"] == "ok" and again["datasets"] == 0  # the count of a moment ago
+    monkeypatch.setattr(health, "COUNTS_SECONDS", 0.0)  # as when the minutes have passed
+    assert client.get("/healthz").get_json()["datasets"] == 1
+
+
 def test_dataset_search_for_nadrazi_finds_titles_with_nadrazi(demo_client: FlaskClient) -> None:
     html = page(demo_client, "/datasets?q=nadrazi")
     titles = re.findall(r'<h3><a href="/datasets/[^"]+">([^<]+)</a></h3>', html)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
-from catalog import iris, queries, services
+from catalog import queries, services
 from catalog import vocabularies as voc
 from catalog.accounts.services import actor_id, audit
 from catalog.editor.models import DatasetRevision, StoredFile
@@ -31,7 +31,7 @@ from catalog.permissions import Action, Principal, require
 from catalog.quality.findings import Severity
 from catalog.quality.nkod import check_record
 from catalog.rdf.queries import iter_dataset_records
-from catalog.schemas import DistributionInput, parse_input
+from catalog.schemas import DataServiceInput, DistributionInput, parse_input
 
 
 def dataset_by_slug(session: Session, slug: str) -> Dataset:
@@ -133,6 +133,10 @@ def add_distribution(session: Session, actor: Principal, slug: str,
         # The national catalog requires a media type with the format: the format's usual one.
         values["media_type"] = MEDIA_TYPES[values["format"]]
     dist_in = parse_input(DistributionInput, values)
+    if api_documentation is not None:
+        # A linked API: the distribution is served by the data service at its URL.
+        dist_in = dist_in.model_copy(update={
+            "access_service": _api_service(dataset, dist_in, api_documentation)})
     current = dataset_record(session, dataset)["distributions"]
     url_key = dist_in.download_url or dist_in.access_url
     if any((d["download_url"] or d["access_url"]) == url_key for d in current):
@@ -143,24 +147,23 @@ def add_distribution(session: Session, actor: Principal, slug: str,
     distribution = session.exec(select(Distribution).where(
         Distribution.dataset_id == dataset.id).order_by(col(Distribution.position).desc())).first()
     assert distribution is not None  # just added
-    if api_documentation is not None:
-        _link_service(session, dataset, distribution, api_documentation, base_url)
     revise(session, actor, dataset, "add_distribution")
     return distribution
 
 
-def _link_service(session: Session, dataset: Dataset, distribution: Distribution,
-                  documentation: str, base_url: str) -> None:
-    service = DataService(slug=f"{dataset.slug}-api-{distribution.id}"[:120],
-                          iri=iris.placeholder(), title=dict(distribution.title or dataset.title),
-                          endpoint_url=distribution.access_url,
-                          endpoint_description=documentation or None,
-                          publisher_id=dataset.publisher_id, license=distribution.license)
-    session.add(service)
-    session.flush()
-    service.iri = iris.mint(base_url, "services", service.slug)
-    session.add(DataServiceDataset(service_id=service.id or 0, dataset_id=dataset.id or 0))
-    distribution.access_service_id = service.id
+def _api_service(dataset: Dataset, dist_in: DistributionInput,
+                 documentation: str) -> DataServiceInput:
+    """The data service of an API added as a distribution (named like the distribution, or
+    like the dataset when the distribution has no Czech title)."""
+    title = dist_in.title if dist_in.title.get("cs") else {**dataset.title, **dist_in.title}
+    try:
+        return parse_input(DataServiceInput, {
+            "title": title, "endpoint_url": dist_in.access_url,
+            "endpoint_description": documentation or None, "license": dist_in.license})
+    except ValidationError as exc:
+        if exc.field == "endpoint_description":
+            raise ValidationError("api_documentation", exc.message) from None
+        raise
 
 
 def remove_distribution(session: Session, actor: Principal, slug: str, position: int, *,
@@ -173,24 +176,25 @@ def remove_distribution(session: Session, actor: Principal, slug: str, position:
         raise NotFound("distribution", position)
     dist = session.exec(select(Distribution).where(
         Distribution.dataset_id == dataset.id, Distribution.position == position)).one()
-    if dist.access_service_id is not None:
-        service_id = dist.access_service_id
-        dist.access_service_id = None
-        session.flush()
-        _drop_service(session, service_id)
+    service_id = dist.access_service_id
     _replace_distributions(session, dataset, current[:position] + current[position + 1:],
                            base_url)
+    if service_id is not None:
+        _drop_unused_service(session, service_id)
     revise(session, actor, dataset, "remove_distribution")
 
 
-def _drop_service(session: Session, service_id: int) -> None:
-    for link in session.exec(select(DataServiceDataset).where(
-            DataServiceDataset.service_id == service_id)):
-        session.delete(link)
+def _drop_unused_service(session: Session, service_id: int) -> None:
+    """Delete the data service ``service_id`` once no dataset or distribution refers to it
+    (a service is shared by the datasets naming its endpoint)."""
+    linked = session.exec(select(DataServiceDataset).where(
+        DataServiceDataset.service_id == service_id)).first()
+    serving = session.exec(select(Distribution.id).where(
+        Distribution.access_service_id == service_id)).first()
     service = session.get(DataService, service_id)
-    if service is not None:
+    if linked is None and serving is None and service is not None:
         session.delete(service)
-    session.flush()
+        session.flush()
 
 
 STATE_ACTIONS = {RecordState.PUBLISHED: (Action.DATASET_PUBLISH, "publish"),
@@ -272,9 +276,8 @@ def editable_datasets(session: Session, actor: Principal) -> list[tuple[Agent, l
         agents = session.exec(select(Agent).where(Agent.kind == AgentKind.PUBLISHER)
                               .order_by(col(Agent.slug))).all()
     else:
-        ids = actor.organisations(AgentKind.PUBLISHER)
-        agents = session.exec(select(Agent).where(col(Agent.id).in_(ids))
-                              .order_by(col(Agent.slug))).all() if ids else []
+        found = queries.agents_by_id(session, actor.organisations(AgentKind.PUBLISHER))
+        agents = sorted(found.values(), key=lambda a: a.slug)
     result = []
     for agent in agents:
         datasets = session.exec(select(Dataset).where(Dataset.publisher_id == agent.id)

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Engine, Text, bindparam, cast, insert, or_, update
 from sqlmodel import Session, col, select
 
-from catalog import iris
+from catalog import bulk, iris
 from catalog.db import transaction
 from catalog.errors import NotFound, ValidationError
-from catalog.models import Agent, CollectionObject, SearchOutbox, utcnow
+from catalog.models import Agent, CollectionObject, utcnow
 from catalog.museum.lido import Problem
 from catalog.museum.models import ImportStatus, MuseumImport, MuseumImportRecord
 from catalog.museum.uploads import DEFAULT_LIMITS, Item, Limits, Notes, UploadError, iter_upload
@@ -159,14 +159,9 @@ def bulk_create(session: Session, inputs: list[ObjectInput], institution: Agent,
     rows = [{**_object_values(record), "iri": iris.placeholder(),
              "institution_id": institution.id or 0, "source_id": None, "source_hash": None,
              "created_at": now, "updated_at": now} for record in inputs]
-    table = CollectionObject.__table__  # type: ignore[attr-defined]
-    ids: list[int] = list(session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
-    session.execute(update(table).where(table.c.id == bindparam("object_id"))
-                    .values(iri=bindparam("minted")),
-                    [{"object_id": i, "minted": iris.mint(base_url, "objects", i)} for i in ids])
-    session.execute(insert(SearchOutbox), [{"kind": "object", "entity_id": i,
-                                            "created_at": now} for i in ids])
+    ids = bulk.insert_ids(session, CollectionObject, rows)
+    bulk.mint_iris(session, CollectionObject, "objects", ids, base_url)
+    bulk.enqueue_many(session, "object", ids, now)
     return ids
 
 

@@ -293,9 +293,8 @@ def all_sets(session: Session) -> list[OaiSet]:
         by_institution.setdefault(institution_id, set())
         if collection:
             by_institution[institution_id].add(collection)
-    agents = session.exec(select(Agent).where(col(Agent.id).in_(list(by_institution)),
-                                              Agent.kind == AgentKind.INSTITUTION)
-                          .order_by(col(Agent.slug))).all()
+    agents = sorted((a for a in agents_by_id(session, by_institution).values()
+                     if a.kind == AgentKind.INSTITUTION), key=lambda a: a.slug)
     for agent in agents:
         name = agent.name.get("cs") or agent.slug
         sets.append(OaiSet(agent.slug, name, agent.id or 0))

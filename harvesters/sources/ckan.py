@@ -13,6 +13,7 @@ from harvesters.errors import ParseError
 from harvesters.http import HttpClient
 from harvesters.models import RecordKind
 from harvesters.sources.base import AgentData, Failed, Harvested, Item, RunState, SourceConfig
+from harvesters.sources.file_fields import file_fields
 from harvesters.store import slugify
 
 DEFAULT_ROWS = 100
@@ -187,22 +188,14 @@ def _resource(resource: Mapping[str, Any], licence: str | None, lang: str,
         flags.append("a resource without an http(s) URL was left out")
         return None
     distribution: dict[str, Any] = {"access_url": access, "download_url": access}
-    if (name := norm.text(resource.get("name"))) is not None:
-        distribution["title"] = {lang: name}
-    if (description := norm.text(resource.get("description"))) is not None:
-        distribution["description"] = {lang: description}
-    file_format = norm.file_format(resource.get("format"), resource.get("mimetype"))
-    if file_format:
-        distribution["format"] = file_format
-    elif resource.get("format"):
-        flags.append("resource format not in the catalog's list: left out")
-    if (media := norm.media_type(resource.get("mimetype"))) is not None:
-        distribution["media_type"] = media
+    distribution |= file_fields(lang, title=resource.get("name"),
+                                description=resource.get("description"),
+                                file_format=resource.get("format"),
+                                media_type=resource.get("mimetype"), licence=licence,
+                                flags=flags, noun="resource")
     size = resource.get("size")
     if isinstance(size, int) and size >= 0:
         distribution["byte_size"] = size
-    if licence:
-        distribution["license"] = licence
     if (modified := norm.day(resource.get("last_modified"))) is not None:
         distribution["modified"] = modified
     return distribution

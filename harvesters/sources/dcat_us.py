@@ -14,6 +14,7 @@ from harvesters.errors import ParseError
 from harvesters.http import HttpClient
 from harvesters.models import RecordKind
 from harvesters.sources.base import AgentData, Failed, Harvested, Item, RunState, SourceConfig
+from harvesters.sources.file_fields import file_fields
 from harvesters.store import slugify
 
 ARCGIS_ID = re.compile(r"(?<![0-9a-f])([0-9a-f]{32})(?![0-9a-f])")
@@ -186,17 +187,6 @@ def _distribution(dist: Mapping[str, Any], licence: str | None, lang: str,
     values: dict[str, Any] = {"access_url": access}
     if (download := norm.url(dist.get("downloadURL"))) is not None:
         values["download_url"] = download
-    if (title := norm.text(dist.get("title"))) is not None:
-        values["title"] = {lang: title}
-    if (description := norm.text(dist.get("description"))) is not None:
-        values["description"] = {lang: description}
-    file_format = norm.file_format(dist.get("format"), dist.get("mediaType"))
-    if file_format:
-        values["format"] = file_format
-    elif dist.get("format"):
-        flags.append("distribution format not in the catalog's list: left out")
-    if (media := norm.media_type(dist.get("mediaType"))) is not None:
-        values["media_type"] = media
-    if licence:
-        values["license"] = licence
-    return values
+    return values | file_fields(lang, title=dist.get("title"), description=dist.get("description"),
+                                file_format=dist.get("format"), media_type=dist.get("mediaType"),
+                                licence=licence, flags=flags, noun="distribution")

@@ -13,12 +13,13 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -39,6 +40,9 @@ CSV_COLUMNS = ("slug", "iri", "title_cs", "title_en", "description_cs", "publish
                "landing_page", "download_urls")
 
 
+Writer = Callable[[Engine, IO[bytes], Settings], int]  # writes a dump, returns its records
+
+
 @dataclass(frozen=True)
 class DumpSpec:
     """One dump file: its name, how to describe it, and the function writing its content
@@ -48,7 +52,7 @@ class DumpSpec:
     title: dict[str, str]
     file_type: str | None
     media_type: str
-    write: Callable[[Engine, IO[bytes], Settings], int]
+    write: Writer
 
 
 @dataclass(frozen=True)
@@ -64,22 +68,17 @@ def _text(out: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
 
 
-def _datasets_jsonl(engine: Engine, out: IO[bytes], settings: Settings) -> int:
-    count = 0
-    for view in batches.walk_dataset_views(engine):
-        line = rest_records.dataset(view, settings.base_url).model_dump_json()
-        out.write(line.encode() + b"\n")
-        count += 1
-    return count
+def _jsonl(walk: Callable[[Engine], Iterable[Any]],
+           record: Callable[[Any, str], BaseModel]) -> Writer:
+    """A dump writing one REST API record a line of every view ``walk`` streams."""
+    def write(engine: Engine, out: IO[bytes], settings: Settings) -> int:
+        count = 0
+        for view in walk(engine):
+            out.write(record(view, settings.base_url).model_dump_json().encode() + b"\n")
+            count += 1
+        return count
 
-
-def _objects_jsonl(engine: Engine, out: IO[bytes], settings: Settings) -> int:
-    count = 0
-    for view in batches.walk_object_views(engine):
-        line = rest_records.collection_object(view, settings.base_url).model_dump_json()
-        out.write(line.encode() + b"\n")
-        count += 1
-    return count
+    return write
 
 
 def _datasets_csv(engine: Engine, out: IO[bytes], settings: Settings) -> int:
@@ -106,7 +105,7 @@ def _datasets_csv(engine: Engine, out: IO[bytes], settings: Settings) -> int:
     return count
 
 
-def _rdf(fmt: str) -> Callable[[Engine, IO[bytes], Settings], int]:
+def _rdf(fmt: str) -> Writer:
     def write(engine: Engine, out: IO[bytes], settings: Settings) -> int:
         text = _text(out)
         with Session(engine) as session:
@@ -151,7 +150,7 @@ GZIP = "application/gzip"
 SPECS: tuple[DumpSpec, ...] = (
     DumpSpec("datasets.jsonl.gz", {"cs": "Datové sady (JSON Lines, gzip)",
                                    "en": "Datasets (JSON Lines, gzip)"}, "JSON", GZIP,
-             _datasets_jsonl),
+             _jsonl(batches.walk_dataset_views, rest_records.dataset)),
     DumpSpec("datasets.csv", {"cs": "Datové sady (CSV)", "en": "Datasets (CSV)"}, "CSV",
              "text/csv", _datasets_csv),
     DumpSpec("catalog.nt.gz", {"cs": "Katalog DCAT-AP (N-Triples, gzip)",
@@ -162,7 +161,7 @@ SPECS: tuple[DumpSpec, ...] = (
              _rdf("ttl")),
     DumpSpec("objects.jsonl.gz", {"cs": "Sbírkové předměty (JSON Lines, gzip)",
                                   "en": "Collection objects (JSON Lines, gzip)"}, "JSON", GZIP,
-             _objects_jsonl),
+             _jsonl(batches.walk_object_views, rest_records.collection_object)),
     DumpSpec("objects.lido.xml.gz", {"cs": "Sbírkové předměty (LIDO 1.1, gzip)",
                                      "en": "Collection objects (LIDO 1.1, gzip)"}, "XML", GZIP,
              _lido),

@@ -14,9 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from catalog import vocabularies as voc
 from catalog.editor import places
-from catalog.schemas import LANGUAGES, DatasetInput, DistributionInput
+from catalog.schemas import DatasetInput, DistributionInput
+from portal.multilingual_fields import read_texts, text_inputs
 
-TEXT_LANGS = LANGUAGES  # cs, en, de, pl
 KEYWORD_LANGS = ("cs", "en")
 PLACE_SLOTS = 3  # empty place choosers offered besides the chosen ones
 
@@ -137,11 +137,6 @@ def _optional(form: MultiDict[str, str], name: str) -> str | None:
     return _text(form, name) or None
 
 
-def _lang_map(form: MultiDict[str, str], name: str) -> dict[str, str]:
-    return {lang: _text(form, f"{name}_{lang}") for lang in TEXT_LANGS if _text(form,
-                                                                                f"{name}_{lang}")}
-
-
 def dataset_record(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The ``DatasetInput`` mapping a dataset form describes, and the errors of inputs that
     cannot even be read (a place not in the list, a non-number coordinate)."""
@@ -168,8 +163,8 @@ def dataset_record(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str,
                "url": _optional(form, "contact_url")}
     record: dict[str, Any] = {
         "slug": _text(form, "slug"),
-        "title": _lang_map(form, "title"),
-        "description": _lang_map(form, "description"),
+        "title": read_texts(form, "title"),
+        "description": read_texts(form, "description"),
         "keywords": {lang: [w.strip() for w in _text(form, f"keywords_{lang}").split(",")
                             if w.strip()]
                      for lang in KEYWORD_LANGS if _text(form, f"keywords_{lang}")},
@@ -197,8 +192,7 @@ def dataset_form(record: Mapping[str, Any]) -> MultiDict[str, str]:
     form["slug"] = record["slug"]
     form["publisher"] = record["publisher"]
     for name in ("title", "description"):
-        for lang, text in record[name].items():
-            form[f"{name}_{lang}"] = text
+        form.update(text_inputs(name, record[name]))
     for lang, words in record["keywords"].items():
         form[f"keywords_{lang}"] = ", ".join(words)
     for theme in record["themes"]:
@@ -224,8 +218,8 @@ def dataset_form(record: Mapping[str, Any]) -> MultiDict[str, str]:
 def distribution_record(form: MultiDict[str, str]) -> dict[str, Any]:
     """The ``DistributionInput`` mapping of a distribution form (without an uploaded file)."""
     return {
-        "title": _lang_map(form, "title"),
-        "description": _lang_map(form, "description"),
+        "title": read_texts(form, "title"),
+        "description": read_texts(form, "description"),
         "access_url": _text(form, "access_url"),
         # The form asks for a direct download address "if different" from the file's address.
         "download_url": _optional(form, "download_url") or (
@@ -233,9 +227,9 @@ def distribution_record(form: MultiDict[str, str]) -> dict[str, Any]:
         "format": _optional(form, "format"),
         "license": _optional(form, "licence"),
         "terms_author_work": _text(form, "terms_author_work") or "none",
-        "terms_author": _lang_map(form, "terms_author"),
+        "terms_author": read_texts(form, "terms_author"),
         "terms_database_work": _text(form, "terms_database_work") or "none",
-        "terms_database_author": _lang_map(form, "terms_database_author"),
+        "terms_database_author": read_texts(form, "terms_database_author"),
         "terms_special_db_rights": _text(form, "terms_special_db_rights") or "none",
         "personal_data": _text(form, "personal_data") or "no",
     }

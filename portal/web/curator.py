@@ -42,6 +42,7 @@ from harvesters import services as harvest_services
 from harvesters.models import HarvestSource, RecordKind, Schedule, SourceType
 from portal.accounts import Action, authorize, login_required
 from portal.accounts.session import get_current_user
+from portal.multilingual_fields import read_texts, text_inputs
 from portal.state import db_session, state
 
 log = logging.getLogger(__name__)
@@ -249,6 +250,7 @@ def object_state(object_id: int) -> BaseResponse:
     return redirect(request.form.get("next") or url_for("curator.collection", slug=museum.slug))
 
 
+CURATOR_LANGS = ("cs", "en")  # the register's objects are described in Czech and English
 EDIT_FIELDS = ("title_cs", "title_en", "object_type", "inventory_number", "accession_number",
                "collection", "description_cs", "description_en", "materials", "techniques",
                "maker", "date", "earliest_year", "latest_year", "place", "acquisition",
@@ -260,11 +262,10 @@ def _form_values(obj: Any) -> dict[str, str]:
         return "" if value is None else str(value)
 
     return {
-        "title_cs": obj.title.get("cs", ""), "title_en": obj.title.get("en", ""),
+        **text_inputs("title", obj.title, CURATOR_LANGS),
         "object_type": obj.object_type, "inventory_number": obj.inventory_number,
         "accession_number": text(obj.accession_number), "collection": text(obj.collection),
-        "description_cs": obj.description.get("cs", ""),
-        "description_en": obj.description.get("en", ""),
+        **text_inputs("description", obj.description, CURATOR_LANGS),
         "materials": "; ".join(obj.materials), "techniques": "; ".join(obj.techniques),
         "maker": text(obj.maker), "date": text(obj.production_date),
         "earliest_year": text(obj.earliest_year), "latest_year": text(obj.latest_year),
@@ -286,12 +287,11 @@ def _changes(form: dict[str, str]) -> dict[str, Any]:
         return [part.strip() for part in form.get(name, "").split(";") if part.strip()]
 
     return {
-        "title": {"cs": form.get("title_cs", ""), "en": form.get("title_en", "")},
+        "title": read_texts(form, "title", CURATOR_LANGS),
         "object_type": form.get("object_type", ""),
         "inventory_number": form.get("inventory_number", ""),
         "accession_number": optional("accession_number"), "collection": optional("collection"),
-        "description": {"cs": form.get("description_cs", ""),
-                        "en": form.get("description_en", "")},
+        "description": read_texts(form, "description", CURATOR_LANGS),
         "materials": split("materials"), "techniques": split("techniques"),
         "production": {"maker": optional("maker"), "date": optional("date"),
                        "earliest_year": year("earliest_year"), "latest_year": year("latest_year"),

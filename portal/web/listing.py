@@ -4,6 +4,7 @@ institution pages: runs the query and labels facets for display."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from flask_babel import get_locale, get_translations
@@ -50,11 +51,11 @@ class Listing:
 
 
 def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
-                fixed: dict[str, tuple[str, ...]] | None = None) -> Listing:
+                fixed: dict[str, tuple[str, ...]] | None = None,
+                known: Iterable[Agent] = ()) -> Listing:
     """Search ``kinds`` with the page's parameters plus ``fixed`` filters (a publisher page's
-    own publisher, say)."""
+    own publisher, say); ``known`` agents (that page's publisher) are not read again."""
     settings = state().settings
-    agents = _check_agents(params)
     facet_names = (DATASET_FACETS if "dataset" in kinds else ()) + (
         OBJECT_FACETS if "object" in kinds else ())
     filters = {**params.filters, **(fixed or {})}
@@ -69,10 +70,12 @@ def run_listing(params: ListingParams, *, kinds: tuple[str, ...],
         log.warning("search unavailable, answering from the database: %s", exc)
         result = database_search(db_session(), query)
         unavailable = True
+    shown = {name: counts[:FACET_VALUES_SHOWN] for name, counts in result.facets.items()}
+    agents = _check_agents(params, shown, {a.slug: a for a in known})
     if params.page > 1 and query.offset >= result.total:
         raise NotFound(f"page {params.page} is past the last page of results")
     result = _snippets_in_page_language(result, params.text)
-    return Listing(params, result, _label_facets(result.facets, filters, agents),
+    return Listing(params, result, _label_facets(shown, filters, agents),
                    settings.page_size, unavailable)
 
 
@@ -90,11 +93,14 @@ def _snippets_in_page_language(result: SearchResult, text: str) -> SearchResult:
     return replace(result, hits=hits)
 
 
-def _check_agents(params: ListingParams) -> dict[str, Agent]:
-    """A publisher or institution filter must name one that exists (the agents named, by slug,
-    are kept for the facet labels)."""
+def _check_agents(params: ListingParams, shown: dict[str, list[FacetCount]],
+                  known: dict[str, Agent]) -> dict[str, Agent]:
+    """A publisher or institution filter must name one that exists. The agents it names and
+    those of the facet values shown are read together, in one query (the ``known`` ones not
+    again), for the facet labels. (Checked after the search: an unknown one matches nothing.)"""
     named = {v for facet in AGENT_FACETS for v in params.filters.get(facet, ())}
-    known = queries.agents_by_slug(db_session(), named)
+    labelled = {c.value for name in AGENT_FACETS for c in shown.get(name, [])}
+    known = {**known, **queries.agents_by_slug(db_session(), (named | labelled) - set(known))}
     for facet, kind in AGENT_FACETS.items():
         values = params.filters.get(facet, ())
         unknown = [v for v in values if v not in known or known[v].kind != kind]
@@ -103,13 +109,10 @@ def _check_agents(params: ListingParams) -> dict[str, Agent]:
     return known
 
 
-def _label_facets(facets: dict[str, list[FacetCount]], filters: dict[str, tuple[str, ...]],
+def _label_facets(shown: dict[str, list[FacetCount]], filters: dict[str, tuple[str, ...]],
                   agents: dict[str, Agent]) -> dict[str, list[FacetEntry]]:
     """The values shown of each facet with their labels in the page's language (the
-    translations are looked up once, not per label; agents not yet loaded in one query)."""
-    shown = {name: counts[:FACET_VALUES_SHOWN] for name, counts in facets.items()}
-    slugs = {c.value for name in AGENT_FACETS for c in shown.get(name, [])} - set(agents)
-    agents = {**agents, **queries.agents_by_slug(db_session(), slugs)}
+    translations are looked up once, not per label)."""
     translate = get_translations().ugettext
 
     def label(name: str, value: str) -> str:

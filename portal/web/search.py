@@ -23,7 +23,8 @@ def _listing(endpoint: str, kinds: tuple[str, ...], *, template: str = "search/r
              fixed: dict[str, tuple[str, ...]] | None = None, **context: Any) -> str:
     # Only the search of everything lets the visitor narrow by kind.
     params = parse_listing(request.args, kinds=kinds if len(kinds) > 1 else ())
-    listing = run_listing(params, kinds=kinds, fixed=fixed)
+    known = [context["agent"]] if "agent" in context else []
+    listing = run_listing(params, kinds=kinds, fixed=fixed, known=known)
     context.setdefault("heading", None)
     return render_template(template, listing=listing, endpoint=endpoint, **context)
 
