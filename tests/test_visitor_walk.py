@@ -1,0 +1,112 @@
+"""What a visitor walking through the demo met: record text in another language than the page's
+marked with its language (facets, snippets, the API reference), the pages not in the main
+browser audit (developers, API reference, quality, the reuse form signed in) accessible and
+fitting a 360 px phone, and the signed-in header styled on every page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.accounts import PASSWORD, make_user
+from tests.browser import LiveServer, describe, run_axe, screenshots
+
+
+def test_a_facet_label_in_a_fallback_language_is_marked_with_it(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/datasets?lang=de").get_data(as_text=True)
+    # The region's name has no German text in the demo: the English one is shown and marked.
+    label = re.search(r'value="liberecky-kraj">\s*(<span lang="(\w+)">[^<]+</span>)', html)
+    assert label, "the publisher facet's label is not marked with its language"
+    assert label[2] == "en"
+    czech = demo_client.get("/datasets?lang=cs").get_data(as_text=True)
+    assert re.search(r'value="liberecky-kraj">\s*Liberecký kraj <span class="count">', czech)
+
+
+def test_a_snippet_in_a_fallback_language_is_marked_with_it(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/datasets?lang=pl").get_data(as_text=True)
+    snippets = re.findall(r'<p class="snippet"( lang="\w+")?>', html)
+    assert snippets
+    assert ' lang="en"' in snippets or ' lang="cs"' in snippets
+    czech = demo_client.get("/datasets?lang=cs").get_data(as_text=True)
+    assert '<p class="snippet" lang=' not in czech
+
+
+def test_a_czech_search_snippet_on_another_language_page_is_marked_czech(
+    demo_client: FlaskClient,
+) -> None:
+    html = demo_client.get("/search?q=konvice&lang=de").get_data(as_text=True)
+    # Collection objects have Czech text only: their highlighted snippet is Czech.
+    assert re.search(r'<p class="snippet" lang="cs">[^<]*<mark>', html)
+
+
+def test_the_api_reference_marks_its_english_descriptions(demo_client: FlaskClient) -> None:
+    german = demo_client.get("/api/v1/docs?lang=de").get_data(as_text=True)
+    assert '<p class="lead" lang="en">' in german
+    assert "sind auf Englisch" in german
+    assert re.search(r'</code></a> <span lang="en">List or search datasets</span>', german)
+    english = demo_client.get("/api/v1/docs?lang=en").get_data(as_text=True)
+    assert "are in English" not in english
+
+
+PHONE = 360
+
+
+@pytest.fixture(scope="module")
+def extra_pages(demo_app: Flask) -> dict[str, str]:
+    client = demo_app.test_client()
+    quality = client.get("/quality").get_data(as_text=True)
+    publisher = re.search(r'href="(/quality/publishers/[a-z0-9-]+)"', quality)
+    assert publisher
+    return {
+        "developers": "/developers",
+        "api-docs": "/api/v1/docs",
+        "quality": "/quality",
+        "quality-publisher": publisher[1],
+    }
+
+
+@pytest.mark.parametrize("lang", ["cs", "de"])
+@pytest.mark.parametrize("page_type", ["developers", "api-docs", "quality", "quality-publisher"])
+def test_page_is_accessible_and_fits_a_phone(
+    browser_page: Any, axe_source: str, extra_pages: dict[str, str], page_type: str, lang: str
+) -> None:
+    page = browser_page
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    response = page.goto(f"{extra_pages[page_type]}?lang={lang}")
+    assert response is not None and response.status == 200
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE, f"{page_type} is {width} px wide on a {PHONE} px screen"
+    violations = run_axe(page, axe_source)
+    screenshots(page, f"{page_type}-{lang}")
+    assert violations == [], describe(violations)
+
+
+def test_signed_in_header_and_reuse_form_on_a_phone(
+    browser_page: Any, axe_source: str, demo_app: Flask, live_server: LiveServer
+) -> None:
+    make_user(demo_app, "visitor-walk@example.test", display_name="Visitor")
+    page = browser_page
+    page.goto("/account/login?lang=pl")
+    page.fill("input[name=email]", "visitor-walk@example.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form:has(input[name=password]) button[type=submit]").first.click()
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    for url in ("/?lang=pl", "/reuses/new?lang=pl"):
+        page.goto(url)
+        button = page.locator("nav.account button")
+        assert button.count() == 1, "not signed in"
+        # The sign-out button sits in the header like a link, in the page's own font.
+        style = page.evaluate(
+            "() => { const b = getComputedStyle(document.querySelector('nav.account button'));"
+            " const body = getComputedStyle(document.body);"
+            " return {font: b.fontFamily == body.fontFamily, bg: b.backgroundColor}; }"
+        )
+        assert style == {"font": True, "bg": "rgba(0, 0, 0, 0)"}, url
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, url
+    violations = run_axe(page, axe_source)
+    screenshots(page, "reuse-form-pl")
+    assert violations == [], describe(violations)
