@@ -110,3 +110,12 @@ def test_signed_in_header_and_reuse_form_on_a_phone(
     violations = run_axe(page, axe_source)
     screenshots(page, "reuse-form-pl")
     assert violations == [], describe(violations)
+
+
+def test_the_about_page_names_the_cookies_the_portal_sets(demo_client: FlaskClient) -> None:
+    login = demo_client.get("/account/login?lang=en")
+    cookies = {h.split("=", 1)[0] for h in login.headers.getlist("Set-Cookie")}
+    assert "session" in cookies  # the sign-in form's CSRF token lives in the session cookie
+    about = demo_client.get("/about?lang=en").get_data(as_text=True)
+    assert "one cookie only" not in about
+    assert "a session cookie" in about
