@@ -69,7 +69,7 @@ def extra_pages(demo_app: Flask) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("lang", ["cs", "de"])
+@pytest.mark.parametrize("lang", ["cs", "en", "de", "pl"])
 @pytest.mark.parametrize("page_type", ["developers", "api-docs", "quality", "quality-publisher"])
 def test_page_is_accessible_and_fits_a_phone(
     browser_page: Any, axe_source: str, extra_pages: dict[str, str], page_type: str, lang: str
