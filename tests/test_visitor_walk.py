@@ -119,3 +119,16 @@ def test_the_about_page_names_the_cookies_the_portal_sets(demo_client: FlaskClie
     about = demo_client.get("/about?lang=en").get_data(as_text=True)
     assert "one cookie only" not in about
     assert "a session cookie" in about
+
+
+def test_a_publisher_name_in_a_fallback_language_is_marked_on_dataset_and_quality_pages(
+    demo_client: FlaskClient,
+) -> None:
+    # KORID LK's name has Czech and English text only: a Polish page shows the English one.
+    marked = '<span lang="en">KORID LK (Liberec Region public transport authority)'
+    dataset = demo_client.get("/datasets/zastavky-verejne-dopravy?lang=pl").get_data(as_text=True)
+    assert dataset.count(marked) == 2  # the breadcrumbs and "Publisher"
+    quality = demo_client.get("/quality?lang=pl").get_data(as_text=True)
+    assert marked in quality
+    publisher = demo_client.get("/quality/publishers/korid-lk?lang=pl").get_data(as_text=True)
+    assert '<h1 lang="en">KORID LK' in publisher
