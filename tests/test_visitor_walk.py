@@ -132,3 +132,21 @@ def test_a_publisher_name_in_a_fallback_language_is_marked_on_dataset_and_qualit
     assert marked in quality
     publisher = demo_client.get("/quality/publishers/korid-lk?lang=pl").get_data(as_text=True)
     assert '<h1 lang="en">KORID LK' in publisher
+
+
+def test_the_accessibility_statement_always_names_a_contact(demo_client: FlaskClient) -> None:
+    # No PORTAL_CONTACT_EMAIL in the demo: the catalog's own address (OAI-PMH adminEmail).
+    html = demo_client.get("/accessibility?lang=en").get_data(as_text=True)
+    assert 'href="mailto:opendata@kraj-lbc.cz"' in html
+    assert 'href="mailto:opendata@kraj-lbc.cz"' in demo_client.get("/about").get_data(as_text=True)
+
+
+def test_a_configured_contact_is_the_one_shown(tmp_path: Any, sqlite_template: Any) -> None:
+    from tests.conftest import app_on_copy
+
+    app = app_on_copy(
+        tmp_path / "instance", sqlite_template, PORTAL_CONTACT_EMAIL="pristupnost@kraj.example"
+    )
+    html = app.test_client().get("/accessibility").get_data(as_text=True)
+    assert 'href="mailto:pristupnost@kraj.example"' in html
+    assert "opendata@kraj-lbc.cz" not in html
