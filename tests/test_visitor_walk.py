@@ -150,3 +150,13 @@ def test_a_configured_contact_is_the_one_shown(tmp_path: Any, sqlite_template: A
     html = app.test_client().get("/accessibility").get_data(as_text=True)
     assert 'href="mailto:pristupnost@kraj.example"' in html
     assert "opendata@kraj-lbc.cz" not in html
+
+
+def test_splash_distances_are_numbers_in_the_pages_language(demo_client: FlaskClient) -> None:
+    def distances(lang: str) -> list[str]:
+        html = demo_client.get(f"/wifi/liberec-hlavni-nadrazi?lang={lang}").get_data(as_text=True)
+        return re.findall(r'<span class="small">([^<]+) m</span>', html)
+
+    english, czech = distances("en"), distances("cs")
+    assert any("," in d for d in english), english  # 1,065 m
+    assert any("\xa0" in d for d in czech), czech  # 1 065 m (no-break space)
