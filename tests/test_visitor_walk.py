@@ -160,3 +160,9 @@ def test_splash_distances_are_numbers_in_the_pages_language(demo_client: FlaskCl
     english, czech = distances("en"), distances("cs")
     assert any("," in d for d in english), english  # 1,065 m
     assert any("\xa0" in d for d in czech), czech  # 1 065 m (no-break space)
+
+
+def test_every_page_links_the_quality_dashboard(demo_client: FlaskClient) -> None:
+    for url in ("/?lang=de", "/datasets", "/reuses/"):
+        html = demo_client.get(url).get_data(as_text=True)
+        assert re.search(r'<footer class="site">.*href="/quality"', html, re.S), url
