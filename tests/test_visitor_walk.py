@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.accounts import PASSWORD, make_user
+from tests.accounts import PASSWORD, login, make_user
 from tests.browser import LiveServer, describe, run_axe, screenshots
 
 
@@ -166,3 +166,11 @@ def test_every_page_links_the_quality_dashboard(demo_client: FlaskClient) -> Non
     for url in ("/?lang=de", "/datasets", "/reuses/"):
         html = demo_client.get(url).get_data(as_text=True)
         assert re.search(r'<footer class="site">.*href="/quality"', html, re.S), url
+
+
+def test_the_reuse_forms_type_is_marked_required(demo_app: Flask) -> None:
+    client = demo_app.test_client()
+    login(client, make_user(demo_app, "visitor-type@example.test"))
+    html = client.get("/reuses/new?lang=en").get_data(as_text=True)
+    assert re.search(r'<label for="f-type">[^<]+ <span aria-hidden="true">\*</span></label>', html)
+    assert '<select id="f-type" name="type" required' in html
