@@ -174,3 +174,17 @@ def test_the_reuse_forms_type_is_marked_required(demo_app: Flask) -> None:
     html = client.get("/reuses/new?lang=en").get_data(as_text=True)
     assert re.search(r'<label for="f-type">[^<]+ <span aria-hidden="true">\*</span></label>', html)
     assert '<select id="f-type" name="type" required' in html
+
+
+def test_distribution_pages_mark_titles_in_a_fallback_language(demo_client: FlaskClient) -> None:
+    base = "/datasets/zastavky-verejne-dopravy/distributions/1"
+    page = demo_client.get(f"{base}?lang=de").get_data(as_text=True)
+    assert '<h1 lang="en">Public transport stops in the Liberec Region (GeoJSON)' in page
+    assert page.count('<span lang="en">Public transport stops in the Liberec Region <small') == 2
+    preview = demo_client.get(f"{base}/preview?lang=pl").get_data(as_text=True)
+    assert '<span lang="en">Public transport stops in the Liberec Region (GeoJSON)' in preview
+
+
+def test_the_splash_page_marks_names_in_a_fallback_language(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/wifi/liberec-hlavni-nadrazi?lang=de").get_data(as_text=True)
+    assert '<span lang="en">Regional Gallery of Liberec <small class="fallback">(EN)' in html
