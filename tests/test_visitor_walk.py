@@ -188,3 +188,9 @@ def test_distribution_pages_mark_titles_in_a_fallback_language(demo_client: Flas
 def test_the_splash_page_marks_names_in_a_fallback_language(demo_client: FlaskClient) -> None:
     html = demo_client.get("/wifi/liberec-hlavni-nadrazi?lang=de").get_data(as_text=True)
     assert '<span lang="en">Regional Gallery of Liberec <small class="fallback">(EN)' in html
+
+
+def test_the_api_reference_shows_code_spans_as_code(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/api/v1/docs?lang=en").get_data(as_text=True)
+    assert "(follow <code>next</code>)" in html
+    assert "`" not in html.split("<main", 1)[1]
