@@ -155,7 +155,7 @@ def test_a_configured_contact_is_the_one_shown(tmp_path: Any, sqlite_template: A
 def test_splash_distances_are_numbers_in_the_pages_language(demo_client: FlaskClient) -> None:
     def distances(lang: str) -> list[str]:
         html = demo_client.get(f"/wifi/liberec-hlavni-nadrazi?lang={lang}").get_data(as_text=True)
-        return re.findall(r'<span class="small">([^<]+) m</span>', html)
+        return re.findall(r'<span class="small">([^<]+?)&nbsp;m</span>', html)  # never wraps
 
     english, czech = distances("en"), distances("cs")
     assert any("," in d for d in english), english  # 1,065 m
