@@ -34,6 +34,7 @@ demo: install translations assets
 	$(BIN)/portal museum datasets
 	$(BIN)/portal quality assess
 	$(BIN)/portal sparql rebuild
+	$(BIN)/portal dumps build
 	$(BIN)/portal serve --port $(PORT)
 
 ## make test: the whole suite (PostgreSQL tests run when PORTAL_TEST_DATABASE_URL is set)

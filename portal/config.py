@@ -221,7 +221,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("preview_cache_seconds", 3600, "seconds a distribution preview is kept in the "
             "instance folder's cache", _positive_int),
     Setting("contact_email", None, "e-mail address shown on the about page and in the "
-            "accessibility statement (none by default)"),
+            "accessibility statement (default: the OAI-PMH adminEmail)"),
     # Developer APIs (issue 10)
     Setting("api_rate_limit", "300/minute", "requests an anonymous client (one address) may "
             "make to /api/, e.g. 300/minute or 20/second;100/minute", _rate_limit),

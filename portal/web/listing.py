@@ -16,7 +16,7 @@ from catalog.models import Agent, AgentKind
 from catalog.search.analysis import highlight, plan_query
 from catalog.search.base import FacetCount, SearchQuery, SearchResult, SearchUnavailable, Sort
 from catalog.search.fallback import database_search
-from portal.i18n import local_text
+from portal.i18n import LocalText, local_text
 from portal.state import db_session, state
 from portal.web.params import InvalidParameter, ListingParams
 
@@ -33,6 +33,7 @@ class FacetEntry:
     label: str
     count: int
     selected: bool
+    lang: str = ""  # the label's language when it fell back from the page's (marked up)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _label_facets(shown: dict[str, list[FacetCount]], filters: dict[str, tuple[s
     translations are looked up once, not per label)."""
     translate = get_translations().ugettext
 
-    def label(name: str, value: str) -> str:
+    def label(name: str, value: str) -> str | LocalText:
         if name == "theme" and value in voc.THEMES:
             return translate(voc.THEMES[value].label)
         if name == "format" and value in voc.FILE_TYPES:
@@ -123,7 +124,7 @@ def _label_facets(shown: dict[str, list[FacetCount]], filters: dict[str, tuple[s
         if name == "licence" and value in voc.LICENCES:
             return voc.LICENCES[value].label
         if name in AGENT_FACETS and value in agents:
-            return str(local_text(agents[value].name))
+            return local_text(agents[value].name)
         if name == "area":
             return voc.ruian_label(voc.RUIAN_BASE + value)
         if name == "period":
@@ -131,8 +132,10 @@ def _label_facets(shown: dict[str, list[FacetCount]], filters: dict[str, tuple[s
                 "−" + value[1:].replace("-", "–", 1).replace("–-", "–−")
         return value
 
-    return {
-        name: [FacetEntry(c.value, label(name, c.value), c.count,
-                          c.value in filters.get(name, ())) for c in counts]
-        for name, counts in shown.items()
-    }
+    def entry(name: str, count: FacetCount) -> FacetEntry:
+        text = label(name, count.value)
+        lang = text.lang if isinstance(text, LocalText) and text.fallback else ""
+        return FacetEntry(count.value, str(text), count.count,
+                          count.value in filters.get(name, ()), lang)
+
+    return {name: [entry(name, c) for c in counts] for name, counts in shown.items()}

@@ -16,10 +16,17 @@ STATEMENT_REVIEWED = datetime.date(2026, 11, 27)
 
 @bp.get("/about")
 def about() -> str:
-    return render_template("pages/about.html", contact=state().settings.contact_email)
+    return render_template("pages/about.html", contact=contact_address())
 
 
 @bp.get("/accessibility")
 def accessibility() -> str:
     return render_template("pages/accessibility.html", reviewed=STATEMENT_REVIEWED,
-                           contact=state().settings.contact_email)
+                           contact=contact_address())
+
+
+def contact_address() -> str:
+    """The configured contact, else the catalog's own (the OAI-PMH adminEmail): the statement
+    must tell a visitor whom to write to."""
+    settings = state().settings
+    return settings.contact_email or settings.oai_admin_email
