@@ -201,6 +201,8 @@ def test_assessment_uses_link_checks_and_reports_broken_links(
     assert 0 < accessibility["points"] < accessibility["max"]
     assert sorted(link.url.removeprefix(server) for link in publisher.broken_links) == [
         "/broken", "/gone.csv"]
+    assert publisher.links_checked_at == datetime(2026, 11, 27)
+    assert publisher.as_json(with_datasets=False)["links_checked_at"] == "2026-11-27T00:00:00Z"
 
 
 @pytest.fixture(scope="session")
@@ -225,6 +227,18 @@ def test_dashboard_renders_every_demo_publisher(assessed_demo: Flask) -> None:
         assert detail.status_code == 200
         data = client.get(f'/quality/publishers/{publisher["publisher"]}.json').get_json()
         assert len(data["dataset_scores"]) == publisher["datasets"]
+
+
+def test_publisher_page_says_whether_its_links_were_ever_checked(assessed_demo: Flask) -> None:
+    client = assessed_demo.test_client()
+    for publisher in client.get("/quality.json").get_json()["publishers"]:
+        slug = publisher["publisher"]
+        data = client.get(f"/quality/publishers/{slug}.json").get_json()
+        html = client.get(f"/quality/publishers/{slug}?lang=en").get_data(as_text=True)
+        never = "have not been checked yet" in html
+        assert never == (data["links_checked_at"] is None), slug
+        if never:
+            assert "No broken link was found" not in html
 
 
 def test_dataset_page_shows_its_score(assessed_demo: Flask) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from catalog.errors import NotFound
 from catalog.models import Agent, AgentKind, Dataset, Distribution, RecordState
@@ -69,6 +70,7 @@ class PublisherQuality:
     agent: Agent
     datasets: list[DatasetQuality] = field(default_factory=list)
     broken_links: list[BrokenLink] = field(default_factory=list)
+    links_checked_at: datetime | None = None  # the last check of any of its links; None: never
 
     @property
     def points(self) -> float:
@@ -108,7 +110,9 @@ class PublisherQuality:
             "max_points": self.max_points, "rating": self.rating,
             "dimensions": self.dimensions(), "stale": self.stale,
             "placeholder_datasets": self.with_placeholders,
-            "broken_links": len(self.broken_links)}
+            "broken_links": len(self.broken_links),
+            "links_checked_at": self.links_checked_at.isoformat() + "Z"
+            if self.links_checked_at else None}
         if with_datasets:
             data["dataset_scores"] = [d.as_json() for d in self.datasets]
             data["broken_link_report"] = [b.__dict__ for b in self.broken_links]
@@ -152,6 +156,14 @@ def publishers_quality(session: Session, slug: str | None = None) -> list[Publis
         col(LinkCheck.ok).is_(False), col(Dataset.state) == RecordState.PUBLISHED,
         col(Dataset.publisher_id).in_(list(agents))).order_by(col(Dataset.slug)))
     seen: set[tuple[str, str]] = set()
+    checked = session.exec(select(Dataset.publisher_id, func.max(LinkCheck.checked_at)).join(
+        Distribution, Distribution.dataset_id == Dataset.id).join(  # type: ignore[arg-type]
+        LinkCheck, or_(LinkCheck.url == Distribution.access_url,
+                       LinkCheck.url == Distribution.download_url)).where(
+        col(Dataset.state) == RecordState.PUBLISHED,
+        col(Dataset.publisher_id).in_(list(agents))).group_by(col(Dataset.publisher_id)))
+    for publisher_id, last in checked:
+        agents[publisher_id].links_checked_at = last
     for publisher_id, dataset_slug, check in links:
         if (dataset_slug, check.url) not in seen:
             seen.add((dataset_slug, check.url))
