@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal.catalog_commands import quality_group
 from tests.accounts import PASSWORD, login, make_user
 from tests.browser import LiveServer, describe, run_axe, screenshots
 
@@ -194,3 +195,24 @@ def test_the_api_reference_shows_code_spans_as_code(demo_client: FlaskClient) ->
     html = demo_client.get("/api/v1/docs?lang=en").get_data(as_text=True)
     assert "(follow <code>next</code>)" in html
     assert "`" not in html.split("<main", 1)[1]
+
+
+@pytest.mark.parametrize("lang", ["cs", "de", "pl"])
+def test_the_quality_dashboard_table_fits_a_desktop_screen(
+    browser_page: Any, demo_app: Flask, extra_pages: dict[str, str], lang: str
+) -> None:
+    """Eleven columns with long single-word headers (Wiederverwendbarkeit) and scores in every
+    cell still fit 1280 px: the headers break between syllables."""
+    result = demo_app.test_cli_runner().invoke(quality_group, ["assess"])
+    assert result.exit_code == 0, result.output
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{extra_pages['quality']}?lang={lang}")
+    box = page.evaluate(
+        "() => { const s = document.querySelector('.table-scroll');"
+        " return [s.scrollWidth, s.clientWidth]; }"
+    )
+    assert "\u00ad" in page.inner_text("table.quality thead")  # soft hyphens in long words
+    assert page.locator("table.quality tbody td", has_text=" / ").count() > 0  # scored
+    screenshots(page, f"quality-dashboard-{lang}")
+    assert box[0] <= box[1], f"the table is {box[0]} px in a {box[1]} px box"
