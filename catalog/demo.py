@@ -13,9 +13,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from catalog.models import AgentKind
+from catalog.editorial.models import EditorialItem
+from catalog.editorial.services import ItemInput, item, linked_datasets, save_item
+from catalog.errors import NotFound
+from catalog.models import Agent, AgentKind, RecordState
 from catalog.objects import upsert_object
+from catalog.permissions import SYSTEM
 from catalog.reuses.services import upsert_listed
+from catalog.schemas import parse_input
 from catalog.services import Upsert, ensure_local_catalog, upsert_agent, upsert_dataset
 
 DEMO_DIR = Path(__file__).with_name("demo_data")
@@ -83,3 +88,37 @@ def load_reuses(session: Session, *, base_url: str) -> Iterator[tuple[str, Upser
         published_at = datetime.fromisoformat(record.pop("published_at"))
         _, outcome = upsert_listed(session, f"demo:{key}", record, published_at=published_at)
         yield key, outcome
+
+
+def load_editorial(session: Session, *, base_url: str) -> Iterator[tuple[str, Upsert]]:
+    """Upsert and publish the demo Smarter Region projects, events, news and pages (linked to
+    demo datasets and publishers: load those first); yields ``kind:slug`` and the outcome."""
+    del base_url  # editorial items have no IRIs of their own
+    for record in read_demo("editorial")["items"]:
+        record = dict(record)
+        published_at = datetime.fromisoformat(record.pop("published_at"))
+        item_in = parse_input(ItemInput, record)
+        key = f"{item_in.kind.value}:{item_in.slug}"
+        try:
+            existing: EditorialItem | None = item(session, item_in.kind, item_in.slug)
+        except NotFound:
+            existing = None
+        if existing is not None and _same_item(session, existing, item_in, published_at):
+            yield key, Upsert.UNCHANGED
+            continue
+        saved = save_item(session, SYSTEM, item_in)
+        saved.state, saved.published_at = RecordState.PUBLISHED, published_at
+        session.flush()
+        yield key, Upsert.CREATED if existing is None else Upsert.UPDATED
+
+
+def _same_item(session: Session, found: EditorialItem, item_in: ItemInput,
+               published_at: datetime) -> bool:
+    values = item_in.model_dump(exclude={"kind", "slug", "organisation", "wifi_location",
+                                         "datasets"})
+    agent = session.get(Agent, found.agent_id) if found.agent_id else None
+    return (all(getattr(found, name) == value for name, value in values.items())
+            and found.state == RecordState.PUBLISHED and found.published_at == published_at
+            and (agent.slug if agent else None) == item_in.organisation
+            and sorted(d.slug for d in linked_datasets(session, found))
+            == sorted(item_in.datasets))

@@ -12,7 +12,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 from captive_portal.demo import load_locations
 from catalog.db import transaction
-from catalog.demo import load_datasets, load_objects, load_reuses
+from catalog.demo import load_datasets, load_editorial, load_objects, load_reuses
 from catalog.errors import ConfigurationError
 from catalog.search.indexer import check, reindex
 from portal import migrate
@@ -65,11 +65,12 @@ def demo() -> None:
 @demo.command("load")
 @with_appcontext
 def demo_load() -> None:
-    """Load (or refresh) the demo datasets, collection objects, reuses and Wi-Fi locations."""
+    """Load (or refresh) the demo datasets, collection objects, reuses, editorial content
+    (projects, events, news, pages) and Wi-Fi locations."""
     portal = _state()
     base_url = portal.settings.base_url
     for label, loader in (("datasets", load_datasets), ("objects", load_objects),
-                          ("reuses", load_reuses)):
+                          ("reuses", load_reuses), ("editorial", load_editorial)):
         with transaction(portal.engine) as session:
             outcomes = Counter(outcome.value for _, outcome in loader(session, base_url=base_url))
         click.echo(f"{label}: " + ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())))

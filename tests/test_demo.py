@@ -67,3 +67,40 @@ def test_demo_object_images_are_served_by_us() -> None:
     static = Path(__file__).resolve().parent.parent / "portal" / "static"
     keys = {o.get("image") for o in read_demo("objects")["objects"]} - {None}
     assert keys and all((static / "demo" / "objects" / f"{key}.svg").exists() for key in keys)
+
+
+def test_demo_editorial_content_is_published_in_four_languages_and_loads_once(
+        sqlite_engine: Engine) -> None:
+    from catalog.demo import load_editorial
+    from catalog.editorial.models import EditorialItem, ItemKind
+    from catalog.editorial.services import linked_datasets, published
+    from catalog.models import RecordState
+
+    def load() -> Counter:
+        with transaction(sqlite_engine) as session:
+            return Counter(o for _, o in load_editorial(session, base_url=BASE_URL))
+
+    with transaction(sqlite_engine) as session:
+        list(load_datasets(session, base_url=BASE_URL))
+    first, second = load(), load()
+    assert first == {Upsert.CREATED: 10} and second == {Upsert.UNCHANGED: 10}
+    with Session(sqlite_engine) as session:
+        items = session.exec(select(EditorialItem)).all()
+        assert {i.state for i in items} == {RecordState.PUBLISHED}
+        for found in items:
+            for field in ("title", "summary", "body"):
+                texts = getattr(found, field)
+                assert set(texts) == {"cs", "en", "de", "pl"}, (found.slug, field)
+                if field != "title":  # a name may read the same in two languages
+                    assert len(set(texts.values())) == 4, (found.slug, field)  # translated
+        counts = Counter(i.kind for i in items)
+        assert counts == {"project": 4, "event": 3, "news": 2, "page": 1}
+        for project in published(session, ItemKind.PROJECT):
+            assert len(linked_datasets(session, project)) >= 2, project.slug
+        events = published(session, ItemKind.EVENT)
+        assert all(e.event_place and 2026 <= e.event_start.year <= 2027 for e in events)
+    # An edit made since is put back by the next load (and only that item).
+    with transaction(sqlite_engine) as session:
+        session.exec(select(EditorialItem).where(EditorialItem.slug == "muzejni-noc-2027")
+                     ).one().title = {"cs": "Jiný název"}
+    assert load() == {Upsert.UPDATED: 1, Upsert.UNCHANGED: 9}

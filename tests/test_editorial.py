@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -104,3 +105,71 @@ def test_editors_publish_a_project_with_datasets_and_its_feed(app: Flask) -> Non
     missing = post_form(client, "/editor/content/events/new", {"slug": "den",
                                                                "title_cs": "Den"})
     assert missing.status_code == 400
+
+
+SECTIONS = {"projects": 4, "events": 3, "news": 2, "pages": 1}
+
+
+def test_demo_sections_list_their_items_and_projects_link_existing_datasets(
+        demo_client: FlaskClient) -> None:
+    import re
+
+    for section, count in SECTIONS.items():
+        for lang in ("cs", "en", "de", "pl"):
+            page = demo_client.get(f"/{section}/?lang={lang}")
+            assert page.status_code == 200
+            links = set(re.findall(rf'href="/{section}/([a-z0-9-]+)"', page.get_data(True)))
+            assert len(links) == count, (section, lang, links)
+        feed = ET.fromstring(demo_client.get(f"/{section}/feed.atom").data)
+        assert len(feed.findall(f"{ATOM}entry")) == count
+    listing = demo_client.get("/projects/?lang=de").get_data(True)
+    assert "Digitalisierung der Museumssammlungen" in listing
+    for slug in re.findall(r'href="/projects/([a-z0-9-]+)"', listing):
+        html = demo_client.get(f"/projects/{slug}?lang=pl").get_data(True)
+        datasets = set(re.findall(r'href="(/datasets/[a-z0-9-]+)"', html))
+        assert len(datasets) >= 2, slug
+        for url in datasets:
+            assert demo_client.get(url).status_code == 200, url
+    event = demo_client.get("/events/hackathon-smarter-region-2027?lang=en").get_data(True)
+    assert "2027-04-17 09:00" in event and "Studentská 2, Liberec" in event
+
+
+def test_home_shows_projects_and_upcoming_events_and_the_nav_links_sections(
+        demo_client: FlaskClient) -> None:
+    import re
+    from datetime import UTC, datetime
+
+    from catalog.demo import read_demo
+
+    response = demo_client.get("/?lang=en")
+    html = response.get_data(True)
+    assert len(response.data) < 100_000
+    flagships = html.split('id="flagships-h"')[1].split("</section>")[0]
+    assert len(re.findall(r'<h3><a href="/projects/', flagships)) == 3
+    assert 'href="/datasets/jizdni-rady-idol-gtfs"' in flagships
+    # The demo events not over yet, soonest first (all three until March 2027).
+    now = datetime.now(UTC).replace(tzinfo=None)
+    demo_events = sorted((e for e in read_demo("editorial")["items"] if e["kind"] == "event"),
+                         key=lambda e: e["event_start"])
+    expected = [e["slug"] for e in demo_events if datetime.fromisoformat(e["event_end"]) >= now]
+    events = html.split('id="events-h"')[1].split("</section>")[0] if expected else ""
+    assert re.findall(r'href="/events/([a-z0-9-]+)"', events) == expected
+    nav = html.split('aria-label="Main"')[1].split("</nav>")[0]
+    assert 'href="/projects/"' in nav and 'href="/events/"' in nav
+    footer = html.split('<footer')[1]
+    assert 'href="/news/"' in footer and 'href="/pages/"' in footer
+
+
+def test_upcoming_events_leave_out_those_over(sqlite_engine: Engine) -> None:
+    from datetime import datetime
+
+    from catalog.demo import load_datasets, load_editorial
+    from tests.conftest import BASE_URL
+
+    with transaction(sqlite_engine) as session:
+        list(load_datasets(session, base_url=BASE_URL))
+        list(load_editorial(session, base_url=BASE_URL))
+        # The museum night ends 2027-05-21 23:59: still listed during it, gone after.
+        during = services.upcoming_events(session, datetime(2027, 5, 21, 20, 0))
+        after = services.upcoming_events(session, datetime(2027, 5, 22, 0, 0))
+    assert [e.slug for e in during] == ["muzejni-noc-2027"] and after == []

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog import queries
@@ -148,6 +149,15 @@ def published(session: Session, kind: ItemKind, limit: int = LIMIT) -> Sequence[
         query = query.order_by(col(EditorialItem.published_at).desc(),
                                col(EditorialItem.id).desc())
     return session.exec(query.limit(limit)).all()
+
+
+def upcoming_events(session: Session, now: datetime,
+                    limit: int = 3) -> Sequence[EditorialItem]:
+    """Published events not yet over (ended, or started when without an end), soonest first."""
+    return session.exec(select(EditorialItem).where(
+        EditorialItem.kind == ItemKind.EVENT, EditorialItem.state == RecordState.PUBLISHED,
+        func.coalesce(EditorialItem.event_end, EditorialItem.event_start) >= now)
+        .order_by(col(EditorialItem.event_start)).limit(limit)).all()
 
 
 def published_item(session: Session, kind: ItemKind, slug: str) -> EditorialItem:

@@ -1,4 +1,5 @@
-"""The home page: search box, themes, newest datasets, collections teaser, Wi-Fi locations."""
+"""The home page: search box, themes, newest datasets, collections teaser, flagship projects,
+upcoming events, Wi-Fi locations."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from sqlmodel import Session
 from captive_portal.locations import list_locations
 from catalog import queries
 from catalog.editorial.models import EditorialItem, ItemKind
-from catalog.editorial.services import linked_datasets, published
-from catalog.models import Dataset
+from catalog.editorial.services import linked_datasets, published, upcoming_events
+from catalog.models import Dataset, utcnow
 from catalog.popularity import most_viewed
 from catalog.search.base import SearchQuery, SearchUnavailable, Sort
 from portal.state import db_session, state
@@ -35,7 +36,8 @@ def index() -> str:
     return render_template("home/index.html", newest=queries.newest_datasets(session),
                            counts=counts, highlights=highlights,
                            locations=list_locations(session),
-                           most_viewed=most_viewed(session), flagships=flagships(session))
+                           most_viewed=most_viewed(session), flagships=flagships(session),
+                           events=upcoming_events(session, utcnow()))
 
 
 def flagships(session: Session) -> list[tuple[EditorialItem, Sequence[Dataset]]]:
