@@ -55,12 +55,15 @@ def page_urls(demo_app: Flask) -> dict[str, str]:
         "not-found": "/datasets/neexistuje",
         "reuses": "/reuses/",
         "reuse": first_link(get("/reuses/"), r"/reuses/\d+"),
+        "projects": "/projects/",
+        "project": first_link(get("/projects/"), r"/projects/[a-z0-9-]+"),
+        "event": first_link(get("/events/"), r"/events/[a-z0-9-]+"),
     }
 
 
 PAGE_TYPES = ("home", "search", "datasets", "dataset", "distribution", "publisher", "theme",
               "objects", "object", "institution", "wifi", "wifi-location", "map-search", "about",
-              "accessibility", "not-found", "reuses", "reuse")
+              "accessibility", "not-found", "reuses", "reuse", "projects", "project", "event")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
