@@ -238,8 +238,11 @@ class FacetValue(Closed):
     count: int
 
 
+HitKind = Literal["dataset", "object"]
+
+
 class SearchHit(Closed):
-    kind: Literal["dataset", "object"]
+    kind: HitKind
     id: str = Field(description="dataset slug or object id")
     title: Texts
     description: Texts

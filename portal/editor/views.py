@@ -131,6 +131,7 @@ def edit(slug: str) -> Response | tuple[str, int]:
     session = db_session()
     publisher = session.get(Agent, found.publisher_id)
     errors: dict[str, str] = {}
+    form: MultiDict[str, str]
     if request.method == "POST":
         form = request.form
         record, errors = forms.dataset_record(form)
@@ -178,7 +179,8 @@ def new_distribution(slug: str) -> Response | tuple[str, int]:
         raise harvest_services.ManagedBySource(source)
     settings = state().settings
     errors: dict[str, str] = {}
-    form = request.form if request.method == "POST" else MultiDict({"kind": "upload"})
+    form: MultiDict[str, str] = (request.form if request.method == "POST"
+                                 else MultiDict({"kind": "upload"}))
     if request.method == "POST":
         kind = form.get("kind", "url")
         record = forms.distribution_record(form)
