@@ -9,7 +9,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -362,15 +362,19 @@ def _hit_path(hit: Hit) -> tuple[m.HitKind, str]:
         return "dataset", f"datasets/{hit.url_key}"
     if hit.kind == "object":
         return "object", f"objects/{hit.id}"
+    if hit.kind == "reuse":
+        return "reuse", f"reuses/{hit.id}"
     raise ValueError(f"no API records of kind {hit.kind!r}")  # only the kinds asked for come back
 
 
-@api.operation("/search", operation_id="search", summary="Search datasets and objects",
-               tag="search", query=m.SearchQueryParams, response=m.SearchPage)
+@api.operation("/search", operation_id="search",
+               summary="Search datasets, objects and reuses", tag="search",
+               query=m.SearchQueryParams, response=m.SearchPage)
 def search(params: m.SearchQueryParams) -> m.SearchPage:
-    """One search over datasets and collection objects, with facet counts, as on /search."""
+    """One search over datasets, collection objects and published reuses, with facet counts,
+    as on /search."""
     text = (params.q or "").strip()
-    kinds = (params.kind,) if params.kind else ("dataset", "object")
+    kinds = (params.kind,) if params.kind else get_args(m.HitKind)
     filters = _filters(params, DATASET_FACETS + OBJECT_FACETS)
     facets = (DATASET_FACETS if "dataset" in kinds else ()) + (
         OBJECT_FACETS if "object" in kinds else ())
