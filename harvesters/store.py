@@ -238,10 +238,13 @@ class Store:
                 self.counts.unchanged += 1
                 return
             if record.content_hash == fingerprint and not record.archived:
+                if record.flags != list(item.flags):  # a placeholder is not in the fingerprint
+                    record.flags = list(item.flags)
                 self.counts.unchanged += 1
                 return
-            if record.merged:
+            if record.merged:  # the owner's record stays; what this source says is kept
                 record.content_hash = fingerprint
+                record.flags = list(item.flags)
                 self._identity_updates.append((record.id or 0, item.identities))
                 self.counts.unchanged += 1
                 return

@@ -289,7 +289,7 @@ class Settings:
     smtp_starttls: str = "false"
     mail_from: str = "portal@localhost"
     oidc_providers: tuple[str, ...] = ()
-    upload_dir: Path | None = None
+    upload_dir: Path = Path("instance/uploads")
     upload_max_bytes: int = 50 * 1024 * 1024
     oidc: tuple[OidcProvider, ...] = ()
     harvest_allowed_networks: tuple[str, ...] = ()

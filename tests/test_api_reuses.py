@@ -138,3 +138,17 @@ def test_ckanapi_gets_ckans_errors_for_showcases(remote: ckanapi.RemoteCKAN) -> 
     with pytest.raises(ckanapi.ValidationError) as unknown:
         remote.action.ckanext_package_showcase_list(package_id="neexistuje")
     assert unknown.value.error_dict["package_id"] == ["Not found: Dataset"]
+
+
+def test_rest_search_finds_published_reuses_with_links_to_them(demo_client: FlaskClient) -> None:
+    everything = demo_client.get("/api/v1/search?q=displeji").get_json()
+    assert everything["kinds"].get("reuse") == 1
+    [hit] = [i for i in everything["items"] if i["kind"] == "reuse"]
+    assert hit["title"]["cs"] == "Odjezdy IDOL na displeji v čekárně"
+    assert hit["links"] == {"self": f"{BASE_URL}/api/v1/reuses/{hit['id']}",
+                            "html": f"{BASE_URL}/reuses/{hit['id']}"}
+    record = demo_client.get(hit["links"]["self"].removeprefix(BASE_URL)).get_json()
+    assert record["title"] == "Odjezdy IDOL na displeji v čekárně"
+    only = demo_client.get("/api/v1/search?kind=reuse&limit=50").get_json()
+    assert only["total"] == DEMO_REUSES and {i["kind"] for i in only["items"]} == {"reuse"}
+    assert demo_client.get("/api/v1/search?kind=showcase").status_code == 400

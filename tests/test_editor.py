@@ -324,3 +324,40 @@ def test_an_edit_through_the_form_keeps_identifiers_and_follows_hvd_categories(
     assert stored_dataset.hvd_categories == []
     assert stored_dataset.applicable_legislation == [other_law]
     assert stored_dataset.identifiers == ["ckan:0a1b2c"]
+
+
+def user_reads(app: Flask, client: FlaskClient, url: str) -> tuple[str, list[str]]:
+    """The page at ``url`` and the statements that read user accounts while serving it."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    engine = app.extensions["portal"].engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page.status_code == 200
+    return page.get_data(True), [s for s in statements if "FROM user_account" in s]
+
+
+def test_the_history_reads_the_authors_of_its_revisions_in_one_query(editor_app: Flask) -> None:
+    make_user(editor_app, "druhy@kraj.example", role=Role.EDITOR, org=PUBLISHER,
+              display_name="Druhý Editor")
+    make_user(editor_app, "treti@kraj.example", role=Role.EDITOR, org=PUBLISHER,
+              display_name="Třetí Editorka")
+    create(client_as(editor_app, "editor@kraj.example"))
+    for number, email in enumerate(("druhy@kraj.example", "treti@kraj.example")):
+        edited = post(client_as(editor_app, email), "/editor/datasets/odjezdy-autobusu/edit",
+                      {**FORM, "title_cs": f"Odjezdy autobusů {number}"})
+        assert edited.status_code == 302
+    admin = client_as(editor_app, "admin@kraj.example")
+    url = "/editor/datasets/odjezdy-autobusu/history"
+    _page, signed_in_only = user_reads(editor_app, admin, "/editor/")
+    page, reads = user_reads(editor_app, admin, url)
+    assert "Druhý Editor" in page and "Třetí Editorka" in page
+    assert len(reads) == len(signed_in_only) + 1, reads  # the signed-in user, then the authors

@@ -185,3 +185,37 @@ def test_places_are_found_by_name_without_diacritics() -> None:
     assert places.resolve("Atlantida") is None
     assert {p.kind for p in places.PLACES} == {"vusc", "okres", "obec"}
     assert len({p.key for p in places.PLACES}) == len(places.PLACES)
+
+
+def test_the_editable_datasets_of_every_publisher_are_read_in_one_query(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import event
+
+    region = make_org(engine, PUBLISHER)
+    town = make_org(engine, {"slug": "mesto-turnov", "name": {"cs": "Město Turnov"}})
+    make_org(engine, {"slug": "mesto-jablonec", "name": {"cs": "Město Jablonec"}})
+    root = make_user(engine, "root@kraj.example", sysadmin=True)
+    with transaction(engine) as session:
+        admin = principal(session, root)
+        for slug in ("a-1", "a-2", "a-3"):
+            services.create_dataset(session, admin, region, dataset(slug), base_url=BASE_URL)
+        services.create_dataset(session, admin, town, dataset("t-1"), base_url=BASE_URL)
+    with transaction(engine) as session:
+        services.update_dataset(session, admin, "a-1", {**dataset("a-1"), "title": {
+            "cs": "Upraveno"}}, base_url=BASE_URL)  # the newest now
+    monkeypatch.setattr(services, "EDITABLE_PER_PUBLISHER", 2)  # the newest two of each
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    with transaction(engine) as session:
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            listed = services.editable_datasets(session, admin)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert [(a.slug, [d.slug for d in found]) for a, found in listed] == [
+            ("liberecky-kraj", ["a-1", "a-3"]), ("mesto-jablonec", []),
+            ("mesto-turnov", ["t-1"])]
+    assert len([s for s in statements if "FROM dataset" in s]) == 1, statements

@@ -132,3 +132,37 @@ def test_a_bad_rule_is_refused_naming_the_problem(engine: Engine, rule: str, mes
     assert raised.value.field == "match"
     with Session(engine) as session:
         assert session.exec(select(HarvestSource)).first() is None
+
+
+def test_a_merged_record_keeps_its_placeholder_flags_current(
+    engine: Engine, server: LocalServer
+) -> None:
+    from harvesters.models import HarvestRecord
+    from harvesters.normalize import placeholder_field
+
+    def region_fields() -> list[list[str]]:
+        with Session(engine) as session:
+            source = session.exec(select(HarvestSource).where(HarvestSource.name == "region")).one()
+            records = session.exec(select(HarvestRecord).where(
+                HarvestRecord.source_id == source.id)).all()
+            assert [r.merged for r in records] == [True]
+            return [sorted(f for flag in r.flags if (f := placeholder_field(flag)))
+                    for r in records]
+
+    add(engine, server, "city", "/city.json", CITY_RULE)
+    add(engine, server, "region", "/region.json", REGION_RULE)
+    run(engine, "city")
+    assert run(engine, "region").counts.merged == 1
+    assert region_fields() == [[]]
+    # The region's record changes, with an unfilled placeholder (read as missing).
+    unfilled = {**dataset("urn:kraj:1", REGION.format(n=1), "Kvalita ovzduší 1 (opraveno)"),
+                "publisher": {"@type": "org:Organization", "name": "{{source}}"}}
+    server.route("/region.json", Reply(data_json(unfilled)))
+    assert run(engine, "region").counts.unchanged == 1  # merged: the owner's record stays
+    assert region_fields() == [["publisher.name"]]
+    # Only the placeholder goes: the content read is the same, the flag is gone.
+    without = {key: value for key, value in unfilled.items() if key != "publisher"}
+    server.route("/region.json", Reply(data_json(without)))
+    assert run(engine, "region").counts.unchanged == 1
+    assert region_fields() == [[]]
+    assert titles(engine) == ["Ovzduší 1", "Ovzduší 2"]  # still one record, the owner's

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,7 +20,7 @@ from catalog.objects import create_object
 from portal.state import state
 from portal.web.curator import runner
 from tests.accounts import csrf_token, login, make_org, make_user
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, app_on_copy
 from tests.records import MUSEUM, PUBLISHER, museum_object
 
 OTHER_MUSEUM = {"slug": "muzeum-ceskeho-raje", "name": {"cs": "Muzeum Českého ráje v Turnově"}}
@@ -187,3 +188,32 @@ def test_a_curator_registers_the_museums_oai_pmh_system_for_harvest(
                                    MUSEUM["slug"], "lido", "sbirka:umeni", "weekly")]
     assert "https://katalog.muzeumlb.cz/oai" in curator.get(
         f"/curator/{MUSEUM['slug']}").get_data(as_text=True)
+
+
+def test_an_upload_larger_than_the_app_request_limit_is_accepted_up_to_the_curator_cap(
+        app: Flask, curator: FlaskClient) -> None:
+    """The app refuses request bodies over 16 MB; a curator's upload may be up to its own cap
+    (200 MB by default), streamed to a file rather than held in memory."""
+    assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+    data = (HEADER + "\r\n").encode() + b"x" * (17 * 1024 * 1024)
+    page_url = upload(curator, app, data)
+    page = curator.get(page_url)
+    assert page.status_code == 200, page.data
+    assert "Upload predmety.csv" in page.get_data(as_text=True)
+
+
+def test_an_upload_over_the_curator_cap_is_refused_naming_it(
+        tmp_path: Path, sqlite_template: Path) -> None:
+    app = app_on_copy(tmp_path / "instance", sqlite_template,
+                      PORTAL_MUSEUM_UPLOAD_MAX_BYTES=str(20 * 1024 * 1024))
+    make_org(app, MUSEUM, AgentKind.INSTITUTION)
+    client = app.test_client()
+    login(client, make_user(app, "kuratorka@muzeumlb.cz", role=Role.CURATOR, org=MUSEUM))
+    client.get("/?lang=en")
+    response = client.post(f"/curator/{MUSEUM['slug']}/imports", data={
+        "csrf_token": csrf_token(client, f"/curator/{MUSEUM['slug']}"),
+        "file": (io.BytesIO(b"x" * (21 * 1024 * 1024)), "predmety.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "The file is larger than 20 MB. Nothing was saved." in response.get_data(as_text=True)
+    assert objects(app) == []

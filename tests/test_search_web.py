@@ -128,3 +128,40 @@ def test_a_listing_filtered_by_publisher_reads_agents_in_one_query(demo_app: Fla
     assert page.status_code == 200 and "Liberecký kraj" in page.get_data(as_text=True)
     agent_reads = [s for s in statements if "FROM agent" in s]
     assert len(agent_reads) == 1, agent_reads
+
+
+def test_the_database_fallback_finds_published_reuses_only(demo_app: Flask) -> None:
+    from catalog.accounts.services import principal
+    from catalog.db import transaction
+    from catalog.reuses import services
+    from catalog.search.base import KINDS, SearchQuery
+    from catalog.search.fallback import database_search
+    from tests.accounts import make_user
+
+    engine = state(demo_app).engine
+    with transaction(engine) as session:
+        user = principal(session, make_user(engine, "fallback-reuse@example.test"))
+        pending = services.submit(session, user, {
+            "type": "idea", "title": "Nápad na displeji zastávek",
+            "description": "Zatím neschváleno.", "url": "https://napad.example/",
+            "datasets": ["jizdni-rady-idol-gtfs"]})
+    try:
+        with transaction(engine) as session:
+            found = database_search(session, SearchQuery(text="displeji", kinds=KINDS))
+            assert [(h.kind, h.title) for h in found.hits] == [
+                ("reuse", {"cs": "Odjezdy IDOL na displeji v čekárně"})]
+            assert found.kind_counts == {"reuse": 1} and found.total == 1
+            datasets_only = database_search(session, SearchQuery(text="displeji",
+                                                                 kinds=("dataset",)))
+            assert datasets_only.hits == [] and datasets_only.kind_counts == {"reuse": 1}
+            filtered = database_search(session, SearchQuery(
+                text="displeji", kinds=KINDS, filters={"publisher": ("liberecky-kraj",)}))
+            assert filtered.hits == [] and filtered.kind_counts == {}
+            english = database_search(session, SearchQuery(text="free p+r", kinds=("reuse",)))
+            assert [h.title for h in english.hits] == [
+                {"en": "Free P+R spaces in Liberec as a JSON API"}]
+    finally:
+        with transaction(engine) as session:  # the demo app is shared: leave it as it was
+            services.moderate(session, principal(session, make_user(
+                engine, "fallback-root@example.test", sysadmin=True)), pending.id or 0,
+                {"decision": "rejected", "note": "test"})

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from catalog import queries, services
@@ -270,6 +272,9 @@ def restore(session: Session, actor: Principal, slug: str, number: int, *,
     return revision
 
 
+EDITABLE_PER_PUBLISHER = 200  # the newest datasets listed for each publisher an editor edits
+
+
 def editable_datasets(session: Session, actor: Principal) -> list[tuple[Agent, list[Dataset]]]:
     """The publishers ``actor`` edits for, each with its datasets (all states)."""
     if actor.sysadmin:
@@ -278,12 +283,16 @@ def editable_datasets(session: Session, actor: Principal) -> list[tuple[Agent, l
     else:
         found = queries.agents_by_id(session, actor.organisations(AgentKind.PUBLISHER))
         agents = sorted(found.values(), key=lambda a: a.slug)
-    result = []
-    for agent in agents:
-        datasets = session.exec(select(Dataset).where(Dataset.publisher_id == agent.id)
-                                .order_by(col(Dataset.updated_at).desc()).limit(200)).all()
-        result.append((agent, list(datasets)))
-    return result
+    newest = (col(Dataset.updated_at).desc(), col(Dataset.id).desc())
+    ranked = select(Dataset, func.row_number().over(partition_by=col(Dataset.publisher_id),
+                                                    order_by=newest).label("rank")).where(
+        col(Dataset.publisher_id).in_([a.id for a in agents])).subquery()
+    row = aliased(Dataset, ranked)
+    by_publisher: dict[int, list[Dataset]] = {}
+    for dataset in session.exec(select(row).where(ranked.c.rank <= EDITABLE_PER_PUBLISHER)
+                                .order_by(ranked.c.updated_at.desc(), ranked.c.id.desc())):
+        by_publisher.setdefault(dataset.publisher_id, []).append(dataset)
+    return [(agent, by_publisher.get(agent.id or 0, [])) for agent in agents]
 
 
 def stored_file(session: Session, file_id: int) -> tuple[StoredFile, Dataset]:

@@ -12,7 +12,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 CHUNK = 64 * 1024
 
@@ -153,7 +153,7 @@ def expected_format(filename: str, declared: str | None) -> str | None:
     return EXTENSIONS.get(extension)
 
 
-def store(stream: BinaryIO, filename: str, folder: Path, *, max_bytes: int,
+def store(stream: IO[bytes], filename: str, folder: Path, *, max_bytes: int,
           declared_format: str | None = None) -> StoredUpload:
     """Stream an upload into ``folder`` (``ab/abcdef…`` by SHA-256), refusing it when it is
     empty, larger than ``max_bytes``, or its content is not what its name or chosen format

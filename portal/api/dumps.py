@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Engine
@@ -40,7 +40,8 @@ CSV_COLUMNS = ("slug", "iri", "title_cs", "title_en", "description_cs", "publish
                "landing_page", "download_urls")
 
 
-Writer = Callable[[Engine, IO[bytes], Settings], int]  # writes a dump, returns its records
+Out = io.BufferedWriter | gzip.GzipFile  # a dump's temporary file, or a gzip stream over it
+Writer = Callable[[Engine, Out, Settings], int]  # writes a dump, returns its records
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,14 @@ class DumpFile:
     sha256: str
 
 
-def _text(out: IO[bytes]) -> io.TextIOWrapper:
+def _text(out: Out) -> io.TextIOWrapper:
     return io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
 
 
 def _jsonl(walk: Callable[[Engine], Iterable[Any]],
            record: Callable[[Any, str], BaseModel]) -> Writer:
     """A dump writing one REST API record a line of every view ``walk`` streams."""
-    def write(engine: Engine, out: IO[bytes], settings: Settings) -> int:
+    def write(engine: Engine, out: Out, settings: Settings) -> int:
         count = 0
         for view in walk(engine):
             out.write(record(view, settings.base_url).model_dump_json().encode() + b"\n")
@@ -81,7 +82,7 @@ def _jsonl(walk: Callable[[Engine], Iterable[Any]],
     return write
 
 
-def _datasets_csv(engine: Engine, out: IO[bytes], settings: Settings) -> int:
+def _datasets_csv(engine: Engine, out: Out, settings: Settings) -> int:
     text = _text(out)
     rows = csv.writer(text)
     rows.writerow(CSV_COLUMNS)
@@ -106,7 +107,7 @@ def _datasets_csv(engine: Engine, out: IO[bytes], settings: Settings) -> int:
 
 
 def _rdf(fmt: str) -> Writer:
-    def write(engine: Engine, out: IO[bytes], settings: Settings) -> int:
+    def write(engine: Engine, out: Out, settings: Settings) -> int:
         text = _text(out)
         with Session(engine) as session:
             count = write_catalog(text, iter_dataset_records(session), fmt,
@@ -131,14 +132,14 @@ class _Objects:
             yield view.object, view.institution
 
 
-def _lido(engine: Engine, out: IO[bytes], settings: Settings) -> int:
+def _lido(engine: Engine, out: Out, settings: Settings) -> int:
     records = _Objects(engine)
     for chunk in lido_export.iter_dump(records, base_url=settings.base_url):
         out.write(chunk)
     return records.count
 
 
-def _edm(engine: Engine, out: IO[bytes], settings: Settings) -> int:
+def _edm(engine: Engine, out: Out, settings: Settings) -> int:
     records = _Objects(engine)
     for chunk in edm.iter_dump(records, base_url=settings.base_url,
                                provider=settings.edm_provider):

@@ -9,7 +9,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -21,7 +21,7 @@ from catalog import vocabularies as voc
 from catalog.errors import NotFound
 from catalog.models import AgentKind
 from catalog.queries import agents_by_slug
-from catalog.search.base import SearchQuery, SearchResult, SearchUnavailable, Sort
+from catalog.search.base import Hit, SearchQuery, SearchResult, SearchUnavailable, Sort
 from portal.api import rest_models as m
 from portal.api import rest_records as records
 from portal.api.openapi import ApiRegistry, PathParam
@@ -356,12 +356,25 @@ def get_wifi_location(slug: str) -> m.WifiLocation:
 
 # -- search -----------------------------------------------------------------------------------
 
-@api.operation("/search", operation_id="search", summary="Search datasets and objects",
-               tag="search", query=m.SearchQueryParams, response=m.SearchPage)
+def _hit_path(hit: Hit) -> tuple[m.HitKind, str]:
+    """A search hit's kind as the API names it, and the path of its record in the API."""
+    if hit.kind == "dataset":
+        return "dataset", f"datasets/{hit.url_key}"
+    if hit.kind == "object":
+        return "object", f"objects/{hit.id}"
+    if hit.kind == "reuse":
+        return "reuse", f"reuses/{hit.id}"
+    raise ValueError(f"no API records of kind {hit.kind!r}")  # only the kinds asked for come back
+
+
+@api.operation("/search", operation_id="search",
+               summary="Search datasets, objects and reuses", tag="search",
+               query=m.SearchQueryParams, response=m.SearchPage)
 def search(params: m.SearchQueryParams) -> m.SearchPage:
-    """One search over datasets and collection objects, with facet counts, as on /search."""
+    """One search over datasets, collection objects and published reuses, with facet counts,
+    as on /search."""
     text = (params.q or "").strip()
-    kinds = (params.kind,) if params.kind else ("dataset", "object")
+    kinds = (params.kind,) if params.kind else get_args(m.HitKind)
     filters = _filters(params, DATASET_FACETS + OBJECT_FACETS)
     facets = (DATASET_FACETS if "dataset" in kinds else ()) + (
         OBJECT_FACETS if "object" in kinds else ())
@@ -372,8 +385,8 @@ def search(params: m.SearchQueryParams) -> m.SearchPage:
     base = _base()
     items = []
     for hit in result.hits:
-        api_path = f"datasets/{hit.url_key}" if hit.kind == "dataset" else f"objects/{hit.id}"
-        items.append(m.SearchHit(kind=hit.kind, id=hit.url_key, title=records.texts(hit.title),
+        kind, api_path = _hit_path(hit)
+        items.append(m.SearchHit(kind=kind, id=hit.url_key, title=records.texts(hit.title),
                                  description=records.texts(hit.description),
                                  snippet=hit.snippet,
                                  links=records.links(base, api_path, api_path)))

@@ -238,9 +238,12 @@ class FacetValue(Closed):
     count: int
 
 
+HitKind = Literal["dataset", "object", "reuse"]
+
+
 class SearchHit(Closed):
-    kind: Literal["dataset", "object"]
-    id: str = Field(description="dataset slug or object id")
+    kind: HitKind
+    id: str = Field(description="dataset slug, object id or reuse id")
     title: Texts
     description: Texts
     snippet: str = Field(description="matched text; matches between \u0002 and \u0003")
@@ -283,7 +286,7 @@ class ObjectQuery(TextQuery):
 
 
 class SearchQueryParams(DatasetQuery):
-    kind: Literal["dataset", "object"] | None = None
+    kind: HitKind | None = None
     institution: list[Slug] = Field(default_factory=list, max_length=20)
     object_type: list[FilterText] = Field(default_factory=list, max_length=20)
 

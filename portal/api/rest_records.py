@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from portal.web.filters import term_code
 LANGS = LOCALES
 
 
-def texts(mapping: dict[str, Any] | None) -> m.Texts:
+def texts(mapping: Mapping[str, Any] | None) -> m.Texts:
     mapping = mapping or {}
     return m.Texts(**{lang: mapping[lang] for lang in LANGS
                       if isinstance(mapping.get(lang), str) and mapping[lang]})

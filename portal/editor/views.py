@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from catalog import queries
-from catalog.accounts.models import User
+from catalog.accounts.queries import users_by_id
 from catalog.db import transaction
 from catalog.editor import services
 from catalog.editor.records import dataset_record
@@ -131,6 +131,7 @@ def edit(slug: str) -> Response | tuple[str, int]:
     session = db_session()
     publisher = session.get(Agent, found.publisher_id)
     errors: dict[str, str] = {}
+    form: MultiDict[str, str]
     if request.method == "POST":
         form = request.form
         record, errors = forms.dataset_record(form)
@@ -178,7 +179,8 @@ def new_distribution(slug: str) -> Response | tuple[str, int]:
         raise harvest_services.ManagedBySource(source)
     settings = state().settings
     errors: dict[str, str] = {}
-    form = request.form if request.method == "POST" else MultiDict({"kind": "upload"})
+    form: MultiDict[str, str] = (request.form if request.method == "POST"
+                                 else MultiDict({"kind": "upload"}))
     if request.method == "POST":
         kind = form.get("kind", "url")
         record = forms.distribution_record(form)
@@ -287,8 +289,7 @@ def _history_page(found: Any, status: int = 200, problems: list[str] | None = No
                   ) -> tuple[str, int]:
     session = db_session()
     revisions = services.revisions(session, found)
-    users = {u.id: u for u in (session.get(User, r.user_id) for r in revisions if r.user_id)
-             if u is not None}
+    users = users_by_id(session, (r.user_id for r in revisions))
     return render_template("editor/history.html", dataset=found, revisions=revisions,
                            users=users, can_restore=can(get_current_user(),
                                                         Action.DATASET_RESTORE, found),

@@ -18,6 +18,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -49,6 +50,23 @@ log = logging.getLogger(__name__)
 bp = Blueprint("curator", __name__)
 RUNNER_KEY = "museum_imports"
 PAGE = 50
+FORM_OVERHEAD = 256 * 1024  # multipart boundaries and the CSRF field around the file
+
+
+def cap_upload(blueprint: Blueprint, endpoint: str, setting: str) -> None:
+    """Let requests to ``endpoint`` exceed the app's request limit (MAX_CONTENT_LENGTH) up to
+    the upload cap in ``setting``: set before anything (the CSRF check) reads the form, which
+    werkzeug streams to a temporary file; a larger request is refused with a 413 naming the
+    cap (``g.upload_cap``)."""
+
+    @blueprint.record_once
+    def _register(setup_state: Any) -> None:
+        def limit() -> None:
+            if request.endpoint == endpoint:
+                g.upload_cap = getattr(state().settings, setting)
+                request.max_content_length = g.upload_cap + FORM_OVERHEAD
+
+        setup_state.app.before_request_funcs.setdefault(None, []).insert(0, limit)
 
 
 class ImportRunner:
@@ -154,13 +172,15 @@ def collection(slug: str) -> str:
                            harvest_max_mb=f"{harvest_cap / 1048576:.3g}")
 
 
+cap_upload(bp, "curator.upload", "museum_upload_max_bytes")
+
+
 @bp.post("/curator/<slug:slug>/imports")
 @login_required
 def upload(slug: str) -> BaseResponse:
     museum = institution(slug)
     user = authorize(Action.OBJECT_CREATE, museum)
     settings = state().settings
-    request.max_content_length = settings.museum_upload_max_bytes
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         flash(gettext("Choose a file to upload."))

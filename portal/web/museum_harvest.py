@@ -15,7 +15,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -33,25 +32,13 @@ from harvesters.runner import SourceBusy, get_source, run_source
 from portal.accounts import Action, authorize, login_required
 from portal.harvesting import harvest_settings, http_client
 from portal.state import db_session, state
-from portal.web.curator import institution, runner, sync_datasets
+from portal.web.curator import cap_upload, institution, runner, sync_datasets
 
 log = logging.getLogger(__name__)
 bp = Blueprint("museum_harvest", __name__)
 PROGRESS_WAIT = 8.0  # seconds the progress page waits for a run before offering a reload
 
-FORM_OVERHEAD = 256 * 1024  # multipart boundaries and the CSRF field around the file
-
-
-@bp.record_once
-def _harvest_upload_limit(setup_state: Any) -> None:
-    def limit() -> None:
-        """A LIDO upload may exceed the app's request limit, up to its own cap; set before the
-        CSRF check reads the form (a larger request is refused with a 413 naming the cap)."""
-        if request.endpoint == "museum_harvest.lido":
-            g.upload_cap = state().settings.harvest_upload_max_bytes
-            request.max_content_length = g.upload_cap + FORM_OVERHEAD
-
-    setup_state.app.before_request_funcs.setdefault(None, []).insert(0, limit)
+cap_upload(bp, "museum_harvest.lido", "harvest_upload_max_bytes")
 
 
 def _refusal(exc: harvest_uploads.UploadRefused) -> str:
