@@ -53,6 +53,7 @@ from catalog.models import (  # noqa: E402
     Distribution,
     RecordState,
 )
+from catalog.search.base import SearchQuery, SearchUnavailable  # noqa: E402
 from catalog.search.indexer import reindex  # noqa: E402
 from portal import migrate  # noqa: E402
 from portal.app import create_app  # noqa: E402
@@ -105,7 +106,15 @@ def cached_app(datasets: int, objects: int):  # type: ignore[no-untyped-def]
     if (instance / "complete").exists():
         print(f"using the cached instance {instance.relative_to(ROOT)}", flush=True)
         migrate.upgrade(f"sqlite:///{instance / 'portal.sqlite3'}")
-        return make_app(instance)
+        app = make_app(instance)
+        portal = state(app)
+        try:
+            portal.search.search(SearchQuery(limit=0))
+        except SearchUnavailable as exc:  # an index of an older schema version: rebuild it
+            print(f"reindexing the cached instance ({exc})", flush=True)
+            reindex(portal.engine, portal.search, progress=_progress)
+            print(flush=True)
+        return app
     shutil.rmtree(instance, ignore_errors=True)
     print(f"building {instance.relative_to(ROOT)} (once; a few minutes)", flush=True)
     app = build_app(instance, datasets, objects)
