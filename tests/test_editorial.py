@@ -22,6 +22,7 @@ from catalog.editorial.models import ItemKind
 from catalog.errors import ValidationError
 from catalog.models import RecordState
 from catalog.permissions import NotAuthorized
+from portal.state import state
 from tests.accounts import login, make_org, make_user, post_form
 from tests.records import PUBLISHER
 
@@ -175,3 +176,30 @@ def test_upcoming_events_leave_out_those_over(sqlite_engine: Engine) -> None:
         during = services.upcoming_events(session, datetime(2027, 5, 21, 20, 0))
         after = services.upcoming_events(session, datetime(2027, 5, 22, 0, 0))
     assert [e.slug for e in during] == ["muzejni-noc-2027"] and after == []
+
+
+def test_the_home_page_ends_events_by_the_regions_clock(demo_app: Flask) -> None:
+    """An event that ended half an hour ago in Liberec is gone from the home page, though by
+    UTC (one or two hours behind) it would still be running."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from catalog.editorial.models import EditorialItem, ItemKind
+
+    local = datetime.now(ZoneInfo("Europe/Prague")).replace(tzinfo=None, microsecond=0)
+    with transaction(state(demo_app).engine) as session:
+        event = session.exec(select(EditorialItem).where(
+            EditorialItem.kind == ItemKind.EVENT)).first()
+        assert event is not None
+        saved = (event.event_start, event.event_end)
+        event.event_start, event.event_end = local - timedelta(hours=2), local - timedelta(
+            minutes=30)
+        slug = event.slug
+    try:
+        html = demo_app.test_client().get("/?lang=en").get_data(as_text=True)
+        assert f"/events/{slug}" not in html
+    finally:
+        with transaction(state(demo_app).engine) as session:
+            event = session.exec(select(EditorialItem).where(
+                EditorialItem.kind == ItemKind.EVENT, EditorialItem.slug == slug)).one()
+            event.event_start, event.event_end = saved

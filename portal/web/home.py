@@ -4,6 +4,8 @@ upcoming events, Wi-Fi locations."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template
 from sqlmodel import Session
@@ -12,12 +14,18 @@ from captive_portal.locations import list_locations
 from catalog import queries
 from catalog.editorial.models import EditorialItem, ItemKind
 from catalog.editorial.services import linked_datasets, published, upcoming_events
-from catalog.models import Dataset, utcnow
+from catalog.models import Dataset
 from catalog.popularity import most_viewed
 from catalog.search.base import SearchQuery, SearchUnavailable, Sort
 from portal.state import db_session, state
 
 bp = Blueprint("home", __name__)
+# Event times are entered and shown as the region's wall-clock time (stored without a zone).
+REGION_TIME = ZoneInfo("Europe/Prague")
+
+
+def region_now() -> datetime:
+    return datetime.now(REGION_TIME).replace(tzinfo=None)
 
 
 @bp.get("/")
@@ -37,7 +45,7 @@ def index() -> str:
                            counts=counts, highlights=highlights,
                            locations=list_locations(session),
                            most_viewed=most_viewed(session), flagships=flagships(session),
-                           events=upcoming_events(session, utcnow()))
+                           events=upcoming_events(session, region_now()))
 
 
 def flagships(session: Session) -> list[tuple[EditorialItem, Sequence[Dataset]]]:
