@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, get_locale
@@ -20,6 +21,8 @@ FALLBACK_ORDER = ("cs", "en", "de", "pl")
 FALLBACKS = {"cs": ("en", "de", "pl"), "en": ("cs", "de", "pl"),
              "de": ("en", "cs", "pl"), "pl": ("en", "cs", "de")}
 # Each language named in itself, for the switch.
+# The region's wall-clock time: departures, event times (entered and stored without a zone).
+REGION_TIME = ZoneInfo("Europe/Prague")
 LANGUAGE_NAMES = {"cs": "Česky", "en": "English", "de": "Deutsch", "pl": "Polski"}
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from sqlmodel import Session
@@ -31,9 +30,9 @@ from harvesters.http import HttpClient
 from portal.caching import TtlCache
 from portal.config import Settings
 from portal.harvesting import http_policy
+from portal.i18n import REGION_TIME
 
 KEY = "wifi"
-PRAGUE = ZoneInfo("Europe/Prague")
 DIRECTORY_SECONDS = 15.0
 CONTENT_SECONDS = 30.0
 TIMETABLE_MAX_BYTES = 200 * 1024 * 1024
@@ -94,7 +93,7 @@ class WifiRuntime:
         return self.settings.instance_path / "wifi" / "timetable.zip"
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), UTC).astimezone(PRAGUE)
+        return datetime.fromtimestamp(self.clock(), UTC).astimezone(REGION_TIME)
 
     def directory(self, session: Session) -> Directory:
         return self._directory.get((), lambda: load_directory(session,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template
 from sqlmodel import Session
@@ -17,13 +16,10 @@ from catalog.editorial.services import linked_datasets, published, upcoming_even
 from catalog.models import Dataset
 from catalog.popularity import most_viewed
 from catalog.search.base import SearchQuery, SearchUnavailable, Sort
+from portal.i18n import REGION_TIME
 from portal.state import db_session, state
 
 bp = Blueprint("home", __name__)
-# Event times are entered and shown as the region's wall-clock time (stored without a zone).
-REGION_TIME = ZoneInfo("Europe/Prague")
-
-
 def region_now() -> datetime:
     return datetime.now(REGION_TIME).replace(tzinfo=None)
 
