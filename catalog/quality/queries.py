@@ -148,23 +148,16 @@ def publishers_quality(session: Session, slug: str | None = None) -> list[Publis
         col(Dataset.publisher_id).in_(list(agents))).order_by(col(Dataset.slug)))
     for dataset, score in rows:
         agents[dataset.publisher_id].datasets.append(_dataset_quality(dataset, score))
-    broken: defaultdict[int, list[BrokenLink]] = defaultdict(list)
-    links = session.exec(select(Dataset.publisher_id, Dataset.slug, LinkCheck).join(
-        Distribution, Distribution.dataset_id == Dataset.id).join(  # type: ignore[arg-type]
-        LinkCheck, or_(LinkCheck.url == Distribution.access_url,
-                       LinkCheck.url == Distribution.download_url)).where(
-        col(LinkCheck.ok).is_(False), col(Dataset.state) == RecordState.PUBLISHED,
-        col(Dataset.publisher_id).in_(list(agents))).order_by(col(Dataset.slug)))
-    seen: set[tuple[str, str]] = set()
-    checked = session.exec(select(Dataset.publisher_id, func.max(LinkCheck.checked_at)).join(
-        Distribution, Distribution.dataset_id == Dataset.id).join(  # type: ignore[arg-type]
-        LinkCheck, or_(LinkCheck.url == Distribution.access_url,
-                       LinkCheck.url == Distribution.download_url)).where(
-        col(Dataset.state) == RecordState.PUBLISHED,
-        col(Dataset.publisher_id).in_(list(agents))).group_by(col(Dataset.publisher_id)))
-    for publisher_id, last in checked:
+    publisher_ids = list(agents)
+    for publisher_id, last in session.exec(_checked_links(
+            publisher_ids, Dataset.publisher_id, func.max(LinkCheck.checked_at))
+            .group_by(col(Dataset.publisher_id))):
         agents[publisher_id].links_checked_at = last
-    for publisher_id, dataset_slug, check in links:
+    broken: defaultdict[int, list[BrokenLink]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for publisher_id, dataset_slug, check in session.exec(_checked_links(
+            publisher_ids, Dataset.publisher_id, Dataset.slug, LinkCheck)
+            .where(col(LinkCheck.ok).is_(False)).order_by(col(Dataset.slug))):
         if (dataset_slug, check.url) not in seen:
             seen.add((dataset_slug, check.url))
             broken[publisher_id].append(BrokenLink(dataset_slug, check.url, check.status,
@@ -172,3 +165,14 @@ def publishers_quality(session: Session, slug: str | None = None) -> list[Publis
     for publisher_id, items in broken.items():
         agents[publisher_id].broken_links = items
     return list(agents.values())
+
+
+def _checked_links(publisher_ids: list[int | None], *columns: Any) -> Any:
+    """``columns`` over the link checks of the published distributions of ``publisher_ids``
+    (a check matches a distribution's access or download URL)."""
+    return select(*columns).join(
+        Distribution, Distribution.dataset_id == Dataset.id).join(  # type: ignore[arg-type]
+        LinkCheck, or_(LinkCheck.url == Distribution.access_url,
+                       LinkCheck.url == Distribution.download_url)).where(
+        col(Dataset.state) == RecordState.PUBLISHED,
+        col(Dataset.publisher_id).in_(publisher_ids))
