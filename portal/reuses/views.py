@@ -4,9 +4,12 @@ the submitter's own reuses, the moderation queue and its decisions."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
+from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -26,6 +29,8 @@ from portal.reuses.forms import form_errors, form_record, message
 from portal.reuses.mails import outcome_mail, publisher_mail, waiting_mail
 from portal.state import db_session, state
 from portal.web.errors import render_error
+
+T = TypeVar("T")
 
 bp = Blueprint("reuses", __name__)
 log = logging.getLogger(__name__)
@@ -140,22 +145,13 @@ def submit() -> str | Response | tuple[str | Response, int]:
     errors: dict[str, str] = {}
     if request.method == "POST":
         form: MultiDict[str, str] = request.form
-        record = form_record(form)
-        errors = form_errors(record)
-        if not errors:
-            try:
-                with transaction(state().engine) as session:
-                    reuse = services.submit(session, user, record)
-            except ValidationError as exc:
-                errors[exc.field.split(".")[0]] = message(exc.message)
-            else:
-                flash(
-                    gettext(
-                        "Thank you. Your reuse will appear once an administrator has approved it."
-                    )
-                )
-                _tell_moderators(reuse)
-                return redirect(url_for("reuses.detail", reuse_id=reuse.id))
+        reuse, errors = _save(form, lambda session, record: services.submit(session, user, record))
+        if reuse is not None:
+            flash(
+                gettext("Thank you. Your reuse will appear once an administrator has approved it.")
+            )
+            _tell_moderators(reuse)
+            return redirect(url_for("reuses.detail", reuse_id=reuse.id))
     else:
         form = MultiDict(
             {
@@ -164,6 +160,22 @@ def submit() -> str | Response | tuple[str | Response, int]:
             }
         )
     return _form_page("reuses/submit.html", form, errors)
+
+
+def _save(
+    form: MultiDict[str, str], change: Callable[[Session, dict[str, Any]], T]
+) -> tuple[T | None, dict[str, str]]:
+    """The form's record checked, then ``change`` applied in one transaction: its result, or
+    the problems per field in the visitor's language."""
+    record = form_record(form)
+    errors = form_errors(record)
+    if errors:
+        return None, errors
+    try:
+        with transaction(state().engine) as session:
+            return change(session, record), {}
+    except ValidationError as exc:
+        return None, {exc.field.split(".")[0]: message(exc.message)}
 
 
 def _form_page(
@@ -197,28 +209,24 @@ def edit(reuse_id: int) -> Response | tuple[str, int]:
     errors: dict[str, str] = {}
     if request.method == "POST":
         form: MultiDict[str, str] = request.form
-        record = form_record(form)
-        errors = form_errors(record)
-        if not errors:
-            try:
-                with transaction(state().engine) as session:
-                    edited = editing.edit(session, get_current_user(), reuse_id, record)
-            except ValidationError as exc:
-                errors[exc.field.split(".")[0]] = message(exc.message)
-            else:
-                if not edited.changed:
-                    flash(gettext("Nothing was changed."))
-                elif edited.resubmitted:
-                    flash(
-                        gettext(
-                            "Saved. The reuse will appear again once an administrator has "
-                            "approved the changes."
-                        )
+        edited, errors = _save(
+            form,
+            lambda session, record: editing.edit(session, get_current_user(), reuse_id, record),
+        )
+        if edited is not None:
+            if not edited.changed:
+                flash(gettext("Nothing was changed."))
+            elif edited.resubmitted:
+                flash(
+                    gettext(
+                        "Saved. The reuse will appear again once an administrator has "
+                        "approved the changes."
                     )
-                    _tell_moderators(edited.reuse)
-                else:
-                    flash(gettext("Saved."))
-                return redirect(url_for("reuses.detail", reuse_id=reuse_id))
+                )
+                _tell_moderators(edited.reuse)
+            else:
+                flash(gettext("Saved."))
+            return redirect(url_for("reuses.detail", reuse_id=reuse_id))
     else:
         form = MultiDict(
             {
