@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from catalog.db import transaction
 from harvesters.models import HarvestIssue, HarvestJob, HarvestSource, JobStatus
-from harvesters.reports import Counts, IssueGroup
+from harvesters.reports import COUNT_NAMES, Counts, IssueGroup
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def finish_job(engine: Engine, job_id: int, *, status: JobStatus, counts: Counts
         job.status = status
         job.finished_at = now
         job.error = error[:2000] if error else None
-        for name in ("added", "updated", "unchanged", "merged", "archived", "errored"):
+        for name in COUNT_NAMES:
             setattr(job, name, getattr(counts, name))
         for group in issues:
             session.add(HarvestIssue(job_id=job_id, kind=group.kind, message=group.message,

@@ -19,8 +19,7 @@ from harvesters.models import (
     RecordKind,
 )
 from harvesters.normalize import placeholder_field
-
-COUNT_NAMES = ("added", "updated", "unchanged", "merged", "archived", "errored")
+from harvesters.reports import COUNT_NAMES
 
 
 @dataclass(frozen=True)

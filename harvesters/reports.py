@@ -3,7 +3,7 @@ preview of the records it added, updated, merged or archived."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from harvesters.models import IssueKind
 
@@ -25,6 +25,9 @@ class Counts:
     @property
     def seen(self) -> int:
         return self.added + self.updated + self.unchanged + self.merged + self.errored
+
+
+COUNT_NAMES = tuple(f.name for f in fields(Counts))  # as the job table's columns name them
 
 
 @dataclass

@@ -24,7 +24,7 @@ from harvesters import jobs, match_rules
 from harvesters.errors import HarvestError
 from harvesters.http import HttpClient, Validators
 from harvesters.models import HarvestJob, HarvestSource, IssueKind, JobStatus, Schedule
-from harvesters.reports import Counts, IssueGroup, IssueLog, Preview
+from harvesters.reports import COUNT_NAMES, Counts, IssueGroup, IssueLog, Preview
 from harvesters.sources import adapter_for, config_of
 from harvesters.sources.base import Item, RunState
 from harvesters.store import Store
@@ -242,8 +242,10 @@ def _failure(exc: BaseException, counts: Counts, internal: bool = False) -> str:
 
 
 def _zero(counts: Counts) -> None:
-    for name in ("added", "updated", "unchanged", "merged", "archived"):
-        setattr(counts, name, 0)
+    """Nothing was written: only the errored count stands."""
+    for name in COUNT_NAMES:
+        if name != "errored":
+            setattr(counts, name, 0)
 
 
 def _state(source: HarvestSource, is_full: bool) -> RunState:

@@ -16,7 +16,7 @@ from catalog.errors import CatalogError
 from harvesters import queries, services
 from harvesters.errors import HarvestError
 from harvesters.models import JobStatus, Schedule, SourceType
-from harvesters.reports import Counts
+from harvesters.reports import COUNT_NAMES, Counts
 from harvesters.runner import RunReport, get_source, preview_source, run_due, run_source
 from portal.harvesting import harvest_settings, http_client
 from portal.state import state
@@ -90,11 +90,11 @@ def harvest_list() -> None:
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts[name]} {name}" for name in queries.COUNT_NAMES)
+    return ", ".join(f"{counts[name]} {name}" for name in COUNT_NAMES)
 
 
 def _report_text(report: RunReport) -> None:
-    counts = {name: getattr(report.counts, name) for name in queries.COUNT_NAMES}
+    counts = {name: getattr(report.counts, name) for name in COUNT_NAMES}
     mode = "full" if report.full else "incremental"
     click.echo(f"{report.source}: {report.status} ({mode}, {report.seconds:.1f} s) "
                + _counts_text(counts))
